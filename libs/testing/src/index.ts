@@ -1,0 +1,12 @@
+export { getFreePort } from './free-port.js';
+export { waitFor, waitForHttp, canConnect } from './wait-for.js';
+export { useContainers } from './container-runtime.js';
+export { findBinary, postgresBinDirs } from './binaries.js';
+export { spawnManaged } from './child-process.js';
+export type { ManagedProcess } from './child-process.js';
+export { startNats } from './nats.js';
+export type { TestNats } from './nats.js';
+export { startPostgres } from './postgres.js';
+export type { TestPostgres } from './postgres.js';
+export { startChildApp, startInProcess, tsNodeArgs, workspaceRoot } from './app.js';
+export type { ChildApp, RunningApp, StartChildAppOptions } from './app.js';

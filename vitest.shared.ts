@@ -1,0 +1,21 @@
+import { defaultServerConditions } from 'vite';
+import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+
+/** Workspace libraries resolve to their TypeScript sources in tests (see each lib's package.json exports). */
+const conditions = ['@switchyard/source', ...defaultServerConditions];
+
+/** One project's Vitest settings; every project's vitest.config.ts calls this with its name. */
+export function switchyardProject(name: string, overrides: UserWorkspaceConfig['test'] = {}) {
+  return defineProject({
+    resolve: { conditions },
+    ssr: { resolve: { conditions } },
+    test: {
+      name,
+      environment: 'node',
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...overrides,
+    },
+  });
+}
