@@ -54,7 +54,7 @@ export interface Service {
   trackSocketServer(wss: ClosableSocketServer): void;
   listen(): Promise<ListenAddress>;
   shutdown(reason?: string): Promise<void>;
-  /** SIGTERM / SIGINT drain the service, then exit 0 (a second signal exits 1 at once). */
+  /** SIGTERM / SIGINT drain the service, then exit 0; the drain is bounded by `shutdownTimeoutMs`. */
   exitOnSignals(): void;
 }
 
@@ -98,6 +98,10 @@ export function createService(options: ServiceOptions): Service {
         const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
         res.setHeader('x-request-id', id);
         return id;
+      },
+      serializers: {
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
@@ -230,9 +234,11 @@ export function createService(options: ServiceOptions): Service {
     exitOnSignals() {
       let signalled = false;
       const onSignal = (signal: NodeJS.Signals) => {
+        // A repeated signal (a terminal's Ctrl-C reaches every process of the group, then a supervisor
+        // sends SIGTERM) must not cut the drain short; SHUTDOWN_TIMEOUT_MS bounds it instead.
         if (signalled) {
-          logger.warn(`${signal} again: exiting without draining`);
-          process.exit(1);
+          logger.info(`${signal} received while already shutting down`);
+          return;
         }
         signalled = true;
         shutdown(`received ${signal}`).then(

@@ -10,3 +10,5 @@ export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
 export { startChildApp, startInProcess, tsNodeArgs, workspaceRoot } from './app.js';
 export type { ChildApp, RunningApp, StartChildAppOptions } from './app.js';
+export { postGraphQL } from './graphql-request.js';
+export type { GraphQLResponse } from './graphql-request.js';

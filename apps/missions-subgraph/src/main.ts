@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/subgraph-kit';
+import { createMissionsSubgraph, defaultPort, serviceName } from './server.js';
+
+await runSubgraph(serviceName, defaultPort, createMissionsSubgraph);

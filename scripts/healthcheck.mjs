@@ -1,0 +1,21 @@
+// Container HEALTHCHECK: GET /health on the app's port (PORT, else the app's default port).
+const defaults = {
+  'federation-router': 4000,
+  'astronauts-subgraph': 4001,
+  'missions-subgraph': 4002,
+  'connector-agent': 8100,
+  'playbook-engine': 8082,
+  'playbook-gateway': 8090,
+};
+const port = process.env.PORT || process.env.ROUTER_PORT || defaults[process.env.APP ?? ''];
+if (!port) {
+  console.error(`healthcheck: set PORT (APP=${process.env.APP ?? 'unset'} has no default)`);
+  process.exit(1);
+}
+try {
+  const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2500) });
+  process.exit(res.ok ? 0 : 1);
+} catch (error) {
+  console.error(`healthcheck: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
