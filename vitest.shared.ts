@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { defaultServerConditions } from 'vite';
 import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
 
@@ -7,10 +8,18 @@ import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
  */
 const conditions = ['@switchyard/source', ...defaultServerConditions.filter((c) => c !== 'module')];
 
+/**
+ * graphql has no exports map, so Vite would pick its ESM build for our sources while Apollo Server,
+ * @apollo/subgraph and graphql-ws `require()` the CommonJS one: two graphql instances that reject each
+ * other's schemas. Pointing our imports at the build Node resolves keeps one instance, as in production.
+ */
+const require = createRequire(import.meta.url);
+const graphqlAlias = { find: /^graphql$/, replacement: require.resolve('graphql') };
+
 /** One project's Vitest settings; every project's vitest.config.ts calls this with its name. */
 export function switchyardProject(name: string, overrides: UserWorkspaceConfig['test'] = {}) {
   return defineProject({
-    resolve: { conditions },
+    resolve: { conditions, alias: [graphqlAlias] },
     ssr: { resolve: { conditions } },
     test: {
       name,

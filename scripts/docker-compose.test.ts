@@ -62,15 +62,29 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses no host other than compose service names in URLs', () => {
+  it('points URLs only at compose services', () => {
     for (const [name, service] of services) {
       for (const value of Object.values(service.environment ?? {})) {
-        const match = /^[a-z]+:\/\/([^:/@]+)/.exec(String(value));
-        if (match && !['localhost', '127.0.0.1', '0.0.0.0'].includes(match[1]!)) {
-          expect(compose.services, `${name}: ${value}`).toHaveProperty(match[1]!);
+        // Plain URLs, and name=url lists such as SUBGRAPHS.
+        const urls = String(value)
+          .split(',')
+          .map((part) => part.replace(/^[\w-]+=/, ''))
+          .filter((part) => /^[a-z]+:\/\//.test(part));
+        for (const url of urls) {
+          const host = new URL(url.replace(/\$\{[^}]*\}/g, 'x')).hostname;
+          expect(compose.services, `${name}: ${url}`).toHaveProperty(host);
         }
       }
     }
+  });
+
+  it('gives the engine Postgres and NATS, and the gateway the engine and NATS', () => {
+    const env = (s: string) => compose.services[s]!.environment ?? {};
+    expect(new URL(env('engine').DATABASE_URL!.replace(/\$\{[^}]*\}/g, 'x')).hostname).toBe('postgres');
+    expect(env('engine').NATS_URL).toBe('nats://nats:4222');
+    expect(env('gateway').NOETL_BASE_URL).toBe('http://engine:8082');
+    expect(env('gateway').NATS_URL).toBe('nats://nats:4222');
+    expect(env('router').SUBGRAPHS).toBe('astronauts=http://astronauts:4001/graphql,missions=http://missions:4002/graphql');
   });
 });
 

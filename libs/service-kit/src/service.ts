@@ -30,6 +30,8 @@ export interface ServiceOptions {
   readinessTimeoutMs?: number;
   /** Parse JSON bodies for every route (default true). */
   parseJson?: boolean;
+  /** Replaces the default `GET /health` answer (200 `{ status: 'ok' }`), e.g. for a protocol that wants 204. */
+  health?: (req: Request, res: Response) => void | Promise<void>;
   /** Shapes the body of an error response; default `{ error: { code, message, details? } }`. */
   formatError?: (error: HttpError, req: Request) => unknown;
 }
@@ -109,9 +111,13 @@ export function createService(options: ServiceOptions): Service {
   );
   app.use(metrics.middleware);
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: options.name });
-  });
+  app.get(
+    '/health',
+    options.health ??
+      ((_req, res) => {
+        res.json({ status: 'ok', service: options.name });
+      }),
+  );
   app.get('/ready', async (_req, res) => {
     if (shuttingDown) {
       res.status(503).json({ status: 'shutting_down', service: options.name, checks: {} });
