@@ -1,0 +1,315 @@
+/**
+ * Federation router benchmark: our router, @apollo/gateway and @graphql-hive/gateway (with and without its
+ * Rust planner) one after another over the same subgraphs, driven by autocannon with one deep query.
+ *
+ *   npx tsx --conditions=@switchyard/source bench/federation/run.ts [--duration 10] [--connections 16]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { composeServices } from '@theguild/federation-composition';
+import {
+  FederationGateway,
+  normalizeOperation,
+  parseSupergraph,
+  printPlan,
+  QueryPlanner,
+  selectOperation,
+} from '@switchyard/federation';
+import autocannon from 'autocannon';
+import { parse } from 'graphql';
+import { format, resolveConfig } from 'prettier';
+import { deepQuery } from './data.js';
+import { benchSubgraphs } from './subgraphs.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const DURATION = arg('duration', 10);
+const CONNECTIONS = arg('connections', 16);
+const WARMUP = arg('warmup', 3);
+
+interface Peer {
+  name: string;
+  entry: string;
+  env?: Record<string, string>;
+}
+
+const peers: Peer[] = [
+  {
+    name: 'switchyard router',
+    entry: join(root, 'apps/federation-router/src/main.ts'),
+    env: { LOG_LEVEL: 'warn', SUPERGRAPH_WATCH: 'false' },
+  },
+  { name: '@apollo/gateway 2.14', entry: join(here, 'peers/apollo-gateway.ts') },
+  { name: '@graphql-hive/gateway 2.15', entry: join(here, 'peers/hive-gateway.ts') },
+  {
+    name: 'hive gateway + router-runtime',
+    entry: join(here, 'peers/hive-gateway.ts'),
+    env: { HIVE_RUNTIME: 'router' },
+  },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+function start(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', '--conditions=@switchyard/source', entry], {
+    cwd: root,
+    // METADATA_SERVER_DETECTION=none stops the peers' OpenTelemetry GCP detectors from probing the cloud
+    // metadata address: the benchmark stays on 127.0.0.1.
+    env: { ...process.env, NODE_ENV: 'production', METADATA_SERVER_DETECTION: 'none', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolveLine, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const nl = buffer.indexOf('\n');
+      if (nl >= 0) resolveLine(buffer.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+async function post(url: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: deepQuery }),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error('peer exited during start-up');
+    try {
+      const res = await post(url);
+      if (res.status === 200) return res.text;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready after 60 s`);
+}
+
+function canonical(text: string): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, sort(x)]),
+          )
+        : v;
+  return JSON.stringify(sort(JSON.parse(text)));
+}
+
+function run(url: string, duration: number): Promise<autocannon.Result> {
+  return new Promise((resolveRun, reject) => {
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: deepQuery }),
+      },
+      (error, result) => (error ? reject(error) : resolveRun(result)),
+    );
+  });
+}
+
+function countFetches(sdl: string): number {
+  const gateway = new FederationGateway({ supergraphSdl: sdl });
+  const text = printPlan(gateway.planFor(deepQuery));
+  void gateway.close();
+  return text.match(/Fetch\(service:/g)?.length ?? 0;
+}
+
+interface ColdPlanning {
+  /** Planner only, the first plan in this process (includes JIT warm-up). */
+  firstPlan: number;
+  /** Planner only, median over fresh planners. */
+  medianPlan: number;
+  /** Parse + validate + plan on a fresh gateway (empty caches), median. */
+  medianRequest: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function coldPlanning(sdl: string): ColdPlanning {
+  const document = parse(deepQuery);
+  const operation = normalizeOperation(document, selectOperation(document), {});
+  const supergraph = parseSupergraph(sdl);
+  const plans: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const planner = new QueryPlanner(supergraph);
+    const t0 = performance.now();
+    planner.plan(operation);
+    plans.push(performance.now() - t0);
+  }
+  const requests: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const gateway = new FederationGateway({ supergraphSdl: sdl });
+    const t0 = performance.now();
+    gateway.planFor(deepQuery);
+    requests.push(performance.now() - t0);
+    void gateway.close();
+  }
+  return { firstPlan: plans[0]!, medianPlan: median(plans), medianRequest: median(requests) };
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  rssMb: number;
+  errors: number;
+  sameResponse: boolean;
+}
+
+const load = loadavg()[0]!;
+const subgraphs = start(join(here, 'subgraphs.ts'), {});
+const work = mkdtempSync(join(tmpdir(), 'fed-bench-'));
+const rows: Row[] = [];
+let responseBytes = 0;
+let cold: ColdPlanning = { firstPlan: NaN, medianPlan: NaN, medianRequest: NaN };
+let fetches = 0;
+try {
+  const urls = JSON.parse(await firstLine(subgraphs)) as Record<string, string>;
+  const composed = composeServices(
+    Object.entries(benchSubgraphs).map(([name, def]) => ({
+      name,
+      url: urls[name]!,
+      typeDefs: parse(def.typeDefs),
+    })),
+  );
+  if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
+  const supergraphPath = join(work, 'supergraph.graphql');
+  writeFileSync(supergraphPath, composed.supergraphSdl);
+  cold = coldPlanning(composed.supergraphSdl);
+  fetches = countFetches(composed.supergraphSdl);
+  console.log(
+    `cold planning of the deep query: first plan in process ${cold.firstPlan.toFixed(2)} ms, ` +
+      `median ${cold.medianPlan.toFixed(2)} ms; parse + validate + plan median ${cold.medianRequest.toFixed(2)} ms`,
+  );
+
+  let reference: string | undefined;
+  for (const peer of peers) {
+    const port = await freePort();
+    const child = start(peer.entry, { ...peer.env, PORT: String(port), SUPERGRAPH_PATH: supergraphPath });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    try {
+      const text = await waitReady(url, child);
+      responseBytes ||= Buffer.byteLength(text);
+      reference ??= canonical(text);
+      const sameResponse = canonical(text) === reference;
+      await run(url, WARMUP);
+      const result = await run(url, DURATION);
+      const row: Row = {
+        name: peer.name,
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        rssMb: peakRssMb(child.pid!),
+        errors: result.errors + result.non2xx,
+        sameResponse,
+      };
+      rows.push(row);
+      console.log(
+        `${row.name}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, peak RSS ${row.rssMb.toFixed(0)} MB`,
+      );
+    } catch (error) {
+      console.error(`${peer.name}: ${(error as Error).message}`);
+    } finally {
+      await stop(child);
+    }
+  }
+} finally {
+  await stop(subgraphs);
+  rmSync(work, { recursive: true, force: true });
+}
+
+const ours = rows[0];
+const table = [
+  '| peer | req/s | p50 ms | p99 ms | peak RSS MB | errors | same response | our req/s ÷ peer req/s |',
+  '|---|---:|---:|---:|---:|---:|---|---:|',
+  ...rows.map(
+    (r) =>
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.rssMb.toFixed(0)} | ${r.errors} | ${r.sameResponse ? 'yes' : 'NO'} | ${ours ? (ours.rps / r.rps).toFixed(2) : '-'} |`,
+  ),
+].join('\n');
+console.log(`\n${table}\n`);
+
+const report = `# Federation router benchmark
+
+Command (from the repository root):
+
+\`\`\`
+npx tsx --conditions=@switchyard/source bench/federation/run.ts --duration ${DURATION} --connections ${CONNECTIONS}
+\`\`\`
+
+What runs: four subgraphs (accounts, products, inventory with \`@requires(fields: "price weight")\`, reviews with
+\`@provides(fields: "username")\`) in one child process, built with \`@apollo/subgraph\`; they memoize each answer
+by request body after executing it once, so that the gateways, not graphql-js in the subgraphs, are measured; then each gateway in turn, in its own process, over the same
+subgraphs and supergraph. autocannon posts one deep query (${(responseBytes / 1024).toFixed(1)} KB response, ${fetches} subgraph
+fetches in our plan) with ${CONNECTIONS} connections for ${WARMUP} s of warm-up and ${DURATION} s of measurement. "same response"
+compares each peer's JSON answer to ours. Peak RSS is the gateway process's VmHWM.
+
+Latest run: ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}),
+1-minute load average at start ${load.toFixed(2)}.${load > 0.5 ? ' The machine was shared with other work during the run, so absolute figures are noisy; the ratios are the useful part.' : ''}
+
+Cold planning time of the deep query (empty plan cache): planner alone ${cold.firstPlan.toFixed(2)} ms for the first plan in a fresh
+process (JIT warm-up included), median ${cold.medianPlan.toFixed(2)} ms over fresh planners; parse + validate + plan on a fresh
+gateway, median ${cold.medianRequest.toFixed(2)} ms.
+
+${table}
+`;
+writeFileSync(
+  join(here, 'RESULTS.md'),
+  await format(report, { parser: 'markdown', ...(await resolveConfig(join(here, 'RESULTS.md'))) }),
+);
+console.log(`wrote ${join(here, 'RESULTS.md')}`);

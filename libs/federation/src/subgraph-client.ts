@@ -1,0 +1,120 @@
+import { Pool } from 'undici';
+
+export interface SubgraphRequest {
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+}
+
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: Array<Record<string, unknown>>;
+}
+
+export interface SubgraphFetchOptions {
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Sends a GraphQL request to one subgraph; rejects on transport errors, timeouts and non-GraphQL replies. */
+export type SubgraphFetcher = (
+  request: SubgraphRequest,
+  options: SubgraphFetchOptions,
+) => Promise<SubgraphResponse>;
+
+export class SubgraphHttpError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'SubgraphHttpError';
+  }
+}
+
+/** Keep-alive connection pools, one per subgraph origin. */
+export class SubgraphClients {
+  private readonly pools = new Map<string, Pool>();
+
+  constructor(private readonly options: { connections?: number; defaultTimeoutMs?: number } = {}) {}
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: this.options.connections ?? 64,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  fetcher(url: string): SubgraphFetcher {
+    const parsed = new URL(url);
+    const path = `${parsed.pathname}${parsed.search}`;
+    return async (request, options) => {
+      const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 30_000;
+      const signal = options.signal
+        ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs);
+      let response;
+      try {
+        response = await this.pool(parsed.origin).request({
+          method: 'POST',
+          path,
+          headers: {
+            ...options.headers,
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json, application/json',
+          },
+          body: JSON.stringify(request),
+          signal,
+        });
+      } catch (error) {
+        const timedOut = signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError';
+        if (timedOut)
+          throw new SubgraphHttpError(
+            `request to ${url} timed out after ${timeoutMs} ms`,
+            'SUBREQUEST_TIMEOUT',
+          );
+        throw new SubgraphHttpError(
+          `request to ${url} failed: ${(error as Error).message}`,
+          'SUBREQUEST_HTTP_ERROR',
+        );
+      }
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        throw new SubgraphHttpError(
+          `reading the response of ${url} failed: ${(error as Error).message}`,
+          'SUBREQUEST_HTTP_ERROR',
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new SubgraphHttpError(
+          `${url} answered ${response.statusCode} with a body that is not JSON`,
+          'SUBREQUEST_HTTP_ERROR',
+        );
+      }
+      if (!body || typeof body !== 'object' || (!('data' in body) && !('errors' in body))) {
+        throw new SubgraphHttpError(
+          `${url} answered ${response.statusCode} without data or errors`,
+          'SUBREQUEST_HTTP_ERROR',
+        );
+      }
+      return body as SubgraphResponse;
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => undefined)));
+    this.pools.clear();
+  }
+}
