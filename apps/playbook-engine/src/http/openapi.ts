@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import {
+  cancelRequestSchema,
+  cancelResponseSchema,
+  catalogResourceRequestSchema,
+  catalogResourceResponseSchema,
+  credentialRequestSchema,
+  credentialSchema,
+  errorResponseSchema,
+  executeRequestSchema,
+  executionDetailSchema,
+  executionEventsResponseSchema,
+  executionStatusResponseSchema,
+  healthResponseSchema,
+  listCatalogRequestSchema,
+  listCatalogResponseSchema,
+  listCredentialsResponseSchema,
+  listExecutionsResponseSchema,
+  registerCatalogRequestSchema,
+  registerCatalogResponseSchema,
+  runPlaybookRequestSchema,
+  runPlaybookResponseSchema,
+} from '@switchyard/engine-client';
+
+const json = (schema: z.ZodType, io: 'input' | 'output') => ({
+  'application/json': {
+    schema: z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }),
+  },
+});
+
+const errors = {
+  '400': {
+    description: 'Invalid input; `error.details.problems` lists each problem with its path',
+    content: json(errorResponseSchema, 'output'),
+  },
+  '404': { description: 'Not found', content: json(errorResponseSchema, 'output') },
+};
+
+function op(
+  summary: string,
+  response: z.ZodType,
+  options: { body?: z.ZodType; status?: string; params?: unknown[] } = {},
+) {
+  return {
+    summary,
+    ...(options.params ? { parameters: options.params } : {}),
+    ...(options.body ? { requestBody: { required: true, content: json(options.body, 'input') } } : {}),
+    responses: {
+      [options.status ?? '200']: { description: 'OK', content: json(response, 'output') },
+      ...errors,
+    },
+  };
+}
+
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+/** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
+export function openApiDocument(version = '0.1.0') {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchyard playbook engine',
+      version,
+      description:
+        'NoETL-compatible REST API: catalog, executions, event log. Events are also published on NATS.',
+    },
+    paths: {
+      '/api/health': { get: op('Engine health', healthResponseSchema) },
+      '/api/catalog/register': {
+        post: op('Register a playbook (a new version per registration)', registerCatalogResponseSchema, {
+          body: registerCatalogRequestSchema,
+          status: '201',
+        }),
+      },
+      '/api/catalog/list': {
+        post: op('List catalog entries', listCatalogResponseSchema, { body: listCatalogRequestSchema }),
+      },
+      '/api/catalog/resource': {
+        post: op('One catalog entry with its content', catalogResourceResponseSchema, {
+          body: catalogResourceRequestSchema,
+        }),
+      },
+      '/api/run/playbook': {
+        post: op('Start an execution by path; returns at once', runPlaybookResponseSchema, {
+          body: runPlaybookRequestSchema,
+          status: '202',
+        }),
+      },
+      '/api/execute': {
+        post: op('Start an execution by path or catalog_id', runPlaybookResponseSchema, {
+          body: executeRequestSchema,
+          status: '202',
+        }),
+      },
+      '/api/executions': {
+        get: op('List executions', listExecutionsResponseSchema, {
+          params: ['status', 'path', 'parent_execution_id', 'limit', 'offset'].map((name) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema: { type: name === 'limit' || name === 'offset' ? 'integer' : 'string' },
+          })),
+        }),
+      },
+      '/api/executions/{id}': {
+        get: op('An execution with its events', executionDetailSchema, { params: [idParam] }),
+      },
+      '/api/executions/{id}/status': {
+        get: op('An execution status', executionStatusResponseSchema, { params: [idParam] }),
+      },
+      '/api/executions/{id}/events': {
+        get: op('Events of an execution from a seq', executionEventsResponseSchema, {
+          params: [
+            idParam,
+            { name: 'from_seq', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+          ],
+        }),
+      },
+      '/api/executions/{id}/cancel': {
+        post: op('Cancel an execution (cascade to children by default)', cancelResponseSchema, {
+          body: cancelRequestSchema,
+          params: [idParam],
+        }),
+      },
+      '/api/credentials': {
+        get: op('List credentials (never their data)', listCredentialsResponseSchema),
+        post: op('Create or replace a credential; data is encrypted at rest', credentialSchema, {
+          body: credentialRequestSchema,
+          status: '201',
+        }),
+      },
+      '/api/credentials/{name}': {
+        delete: op('Delete a credential', credentialSchema, { params: [{ ...idParam, name: 'name' }] }),
+      },
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { createEngineClient, type EngineClient } from '@switchyard/engine-client';
+import { subscribeExecutionEvents, type ExecutionEvent } from '@switchyard/execution-events';
+import { parseEnv } from '@switchyard/service-kit';
+import { waitForHttp } from '@switchyard/testing';
+import { engineEnv } from '../config.js';
+import { createEngineService, type EngineService } from '../server.js';
+import type { Database } from '../storage/database.js';
+
+export interface RunningEngine {
+  engine: EngineService;
+  client: EngineClient;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the engine in-process on a free port with a test configuration. */
+export async function startEngine(options: {
+  natsUrl: string;
+  database?: Database;
+  env?: Record<string, string>;
+}): Promise<RunningEngine> {
+  const config = parseEnv(engineEnv, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    NATS_URL: options.natsUrl,
+    ENGINE_DATA_DIR: ':memory:',
+    REGISTER_EXAMPLES: 'false',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...options.env,
+  });
+  const engine = await createEngineService(config, { database: options.database });
+  const { url } = await engine.listen();
+  if (options.natsUrl !== 'none') await waitForHttp(`${url}/ready`, 20_000);
+  const client = createEngineClient({ baseUrl: url });
+  return {
+    engine,
+    client,
+    url,
+    async stop() {
+      await client.close();
+      await engine.shutdown();
+    },
+  };
+}
+
+export async function natsClient(url: string): Promise<NatsConnection> {
+  return connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+}
+
+/** Collects an execution's events from NATS until its terminal event. */
+export async function collectEvents(
+  nc: NatsConnection,
+  executionId: string,
+  timeoutMs = 20_000,
+): Promise<ExecutionEvent[]> {
+  const events: ExecutionEvent[] = [];
+  const signal = AbortSignal.timeout(timeoutMs);
+  for await (const e of subscribeExecutionEvents(nc, executionId, { signal, expiresMs: 2_000 }))
+    events.push(e);
+  if (signal.aborted)
+    throw new Error(
+      `execution ${executionId} did not finish in ${timeoutMs} ms: ${events.map((e) => e.type).join(', ')}`,
+    );
+  return events;
+}
+
+/** A real HTTP server on a free port; the handler decides every answer. */
+export async function startHttpServer(
+  handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => void handler(req, res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const text = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = text.replace(/^\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}

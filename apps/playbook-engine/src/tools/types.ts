@@ -1,0 +1,39 @@
+import type { Database } from '../storage/database.js';
+import type { CredentialStore } from '../storage/credential-store.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { ExecutionSummary } from '@switchyard/engine-client';
+
+/** What a tool gets for one call. `config` is the step's tool block, already rendered. */
+export interface ToolCall {
+  config: Record<string, unknown>;
+  args: Record<string, unknown>;
+  step: string;
+  executionId: string;
+  signal: AbortSignal;
+}
+
+export interface ChildRunRequest {
+  path: string;
+  version?: number;
+  args: Record<string, unknown>;
+  parentExecutionId: string;
+  signal: AbortSignal;
+}
+
+export interface ChildRunOutcome {
+  execution: ExecutionSummary;
+  /** Each step's result in the child, by step name (from its step.exit events). */
+  stepResults: Record<string, unknown>;
+}
+
+/** Services tools may use. */
+export interface ToolRuntime {
+  db: Database;
+  credentials: CredentialStore;
+  auth: AuthService;
+  pythonBin: string;
+  httpTimeoutMs: number;
+  runChild(request: ChildRunRequest): Promise<ChildRunOutcome>;
+}
+
+export type ToolHandler = (call: ToolCall, runtime: ToolRuntime) => Promise<unknown>;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The auth playbooks the engine registers at start. */
+export const AUTH_PLAYBOOK_PATHS = {
+  login: 'api_integration/auth0/auth0_login',
+  validate: 'api_integration/auth0/auth0_validate_session',
+  checkAccess: 'api_integration/auth0/check_playbook_access',
+} as const;
+
+export const authUserSchema = z.object({
+  user_id: z.union([z.string(), z.number()]).transform(String),
+  email: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  display_name: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+});
+export type AuthUser = z.infer<typeof authUserSchema>;
+
+/** Result of `auth0_login`. */
+export const loginResultSchema = z.object({
+  status: z.string(),
+  session_token: z.string().nullable().optional(),
+  user: authUserSchema.nullable().optional(),
+  expires_at: z.string().nullable().optional(),
+  message: z.string().optional(),
+});
+export type LoginResult = z.infer<typeof loginResultSchema>;
+
+/** Result of `auth0_validate_session`. */
+export const validateResultSchema = z.object({
+  valid: z.boolean(),
+  user: authUserSchema.nullable().optional(),
+  expires_at: z.string().nullable().optional(),
+  message: z.string().optional(),
+});
+export type ValidateResult = z.infer<typeof validateResultSchema>;
+
+/** Result of `check_playbook_access`. */
+export const accessResultSchema = z.object({
+  allowed: z.boolean(),
+  user: authUserSchema.nullable().optional(),
+  playbook_path: z.string().optional(),
+  permission_type: z.string().optional(),
+  message: z.string().optional(),
+});
+export type AccessResult = z.infer<typeof accessResultSchema>;
+
+export type PermissionType = 'view' | 'execute';

@@ -1,0 +1,49 @@
+import { LRUCache } from 'lru-cache';
+
+export interface RateLimiterOptions {
+  /** Requests allowed per key and window. */
+  limit: number;
+  windowMs: number;
+  /** Most keys tracked at once (least recently used keys are dropped first). */
+  maxKeys?: number;
+  now?: () => number;
+}
+
+export interface RateDecision {
+  allowed: boolean;
+  remaining: number;
+  /** Milliseconds until the key's window resets. */
+  retryAfterMs: number;
+}
+
+interface Window {
+  start: number;
+  count: number;
+}
+
+/** A fixed-window counter per key, bounded in memory. */
+export class RateLimiter {
+  private readonly windows: LRUCache<string, Window>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RateLimiterOptions) {
+    this.now = options.now ?? Date.now;
+    this.windows = new LRUCache({ max: options.maxKeys ?? 100_000 });
+  }
+
+  hit(key: string): RateDecision {
+    const now = this.now();
+    let window = this.windows.get(key);
+    if (!window || now - window.start >= this.options.windowMs) {
+      window = { start: now, count: 0 };
+      this.windows.set(key, window);
+    }
+    window.count++;
+    const retryAfterMs = Math.max(0, window.start + this.options.windowMs - now);
+    return {
+      allowed: window.count <= this.options.limit,
+      remaining: Math.max(0, this.options.limit - window.count),
+      retryAfterMs,
+    };
+  }
+}

@@ -1,0 +1,232 @@
+import type { EngineClient, ExecutionDetail } from '@switchyard/engine-client';
+import type { ExecutionEvent, ExecutionStatus } from '@switchyard/execution-events';
+import { JSONScalar } from './json-scalar.js';
+import type { GatewayContext } from './context.js';
+import { gatewayError, toGraphQLError } from './graphql-errors.js';
+import {
+  textOutput,
+  viewFromDetail,
+  viewFromRun,
+  viewFromSummary,
+  type ExecutionView,
+} from './execution-view.js';
+import {
+  createExecutionReader,
+  executionEventStream,
+  executionStatusStream,
+  type StreamItem,
+  type SubscriptionDeps,
+} from './subscriptions.js';
+
+export interface ResolverDeps extends Omit<SubscriptionDeps, 'readExecution'> {
+  engine: EngineClient;
+}
+
+const MAX_PAGE = 100;
+const EXECUTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`offset:${offset}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined) return 0;
+  const match = /^offset:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw gatewayError('BAD_USER_INPUT', `"after" is not a cursor from this API: ${cursor}`);
+  return Number(match[1]);
+}
+
+function checkExecutionId(id: string): string {
+  if (!EXECUTION_ID.test(id))
+    throw gatewayError('BAD_USER_INPUT', `"${id}" is not an execution id (letters, digits, - or _)`);
+  return id;
+}
+
+/** Loads an execution the session may view: NOT_FOUND / FORBIDDEN otherwise. */
+async function viewableExecution(ctx: GatewayContext, id: string): Promise<ExecutionDetail> {
+  await ctx.auth.session();
+  const detail = await ctx.loaders.execution.load(checkExecutionId(id));
+  if (!detail) throw gatewayError('NOT_FOUND', `No execution ${id}`);
+  await ctx.auth.require(detail.path, 'view');
+  return detail;
+}
+
+function unwrap<T>(item: StreamItem<T>): T {
+  if ('error' in item) throw item.error;
+  return item.value;
+}
+
+export function createResolvers(resolverDeps: ResolverDeps) {
+  const { engine } = resolverDeps;
+  const deps: SubscriptionDeps = { ...resolverDeps, readExecution: createExecutionReader(engine) };
+  return {
+    JSON: JSONScalar,
+    Query: {
+      health: () => 'ok',
+
+      execution: async (
+        _: unknown,
+        args: { id: string },
+        ctx: GatewayContext,
+      ): Promise<ExecutionView | null> => {
+        await ctx.auth.session();
+        if (!EXECUTION_ID.test(args.id)) return null;
+        const detail = await ctx.loaders.execution.load(args.id);
+        if (!detail) return null;
+        await ctx.auth.require(detail.path, 'view');
+        return viewFromDetail(detail);
+      },
+
+      executions: async (
+        _: unknown,
+        args: {
+          status?: ExecutionStatus | null;
+          path?: string | null;
+          first?: number | null;
+          after?: string | null;
+        },
+        ctx: GatewayContext,
+      ) => {
+        await ctx.auth.session();
+        const first = args.first ?? 20;
+        if (first < 1 || first > MAX_PAGE)
+          throw gatewayError('BAD_USER_INPUT', `"first" must be from 1 to ${MAX_PAGE}`);
+        const offset = decodeCursor(args.after);
+        let page;
+        try {
+          page = await engine.listExecutions({
+            ...(args.status ? { status: args.status } : {}),
+            ...(args.path ? { path: args.path } : {}),
+            limit: first,
+            offset,
+          });
+        } catch (error) {
+          throw toGraphQLError(error, 'listing executions');
+        }
+        const visible = await Promise.all(page.executions.map((e) => ctx.auth.can(e.path, 'view')));
+        const edges = page.executions
+          .map((summary, i) => ({ summary, i }))
+          .filter(({ i }) => visible[i])
+          .map(({ summary, i }) => ({
+            cursor: encodeCursor(offset + i + 1),
+            node: viewFromSummary(summary),
+          }));
+        const nextOffset = offset + page.executions.length;
+        return {
+          edges,
+          nodes: edges.map((e) => e.node),
+          pageInfo: {
+            hasNextPage: nextOffset < page.total,
+            endCursor: page.executions.length ? encodeCursor(nextOffset) : (args.after ?? null),
+          },
+          totalCount: page.total,
+        };
+      },
+
+      playbooks: async (_: unknown, __: unknown, ctx: GatewayContext) => {
+        await ctx.auth.session();
+        let list;
+        try {
+          list = await engine.listCatalog({});
+        } catch (error) {
+          throw toGraphQLError(error, 'listing playbooks');
+        }
+        const visible = await Promise.all(list.entries.map((e) => ctx.auth.can(e.path, 'view')));
+        return list.entries
+          .filter((_e, i) => visible[i])
+          .map((e) => ({
+            path: e.path,
+            name: e.name,
+            description: e.description,
+            version: e.version,
+            catalogId: e.catalog_id,
+            createdAt: e.created_at,
+          }));
+      },
+    },
+
+    Mutation: {
+      executePlaybook: async (
+        _: unknown,
+        args: { name: string; variables?: unknown },
+        ctx: GatewayContext,
+      ): Promise<ExecutionView> => {
+        const name = args.name.trim();
+        if (!name) throw gatewayError('BAD_USER_INPUT', '"name" (the playbook path) must not be empty');
+        const variables = args.variables ?? undefined;
+        if (variables !== undefined && (typeof variables !== 'object' || Array.isArray(variables))) {
+          throw gatewayError('BAD_USER_INPUT', '"variables" must be a JSON object');
+        }
+        await ctx.auth.require(name, 'execute');
+        try {
+          const run = await engine.runPlaybook({
+            path: name,
+            ...(variables ? { args: variables as Record<string, unknown> } : {}),
+          });
+          return viewFromRun(run);
+        } catch (error) {
+          throw toGraphQLError(error, `executing ${name}`);
+        }
+      },
+
+      cancelExecution: async (
+        _: unknown,
+        args: { id: string; reason?: string | null },
+        ctx: GatewayContext,
+      ): Promise<ExecutionView> => {
+        const detail = await viewableExecution(ctx, args.id);
+        await ctx.auth.require(detail.path, 'execute');
+        try {
+          await engine.cancelExecution(args.id, {
+            ...(args.reason ? { reason: args.reason } : {}),
+            cascade: true,
+          });
+          ctx.loaders.execution.clear(args.id);
+          return viewFromDetail(await engine.getExecution(args.id));
+        } catch (error) {
+          throw toGraphQLError(error, `cancelling ${args.id}`);
+        }
+      },
+    },
+
+    Subscription: {
+      executionEvents: {
+        subscribe: async (
+          _: unknown,
+          args: { executionId: string; fromSeq?: number | null },
+          ctx: GatewayContext,
+        ) => {
+          const fromSeq = args.fromSeq ?? 1;
+          if (fromSeq < 1) throw gatewayError('BAD_USER_INPUT', '"fromSeq" must be 1 or more');
+          await viewableExecution(ctx, args.executionId);
+          try {
+            return executionEventStream(deps, args.executionId, fromSeq);
+          } catch (error) {
+            throw toGraphQLError(error, 'subscribing to execution events');
+          }
+        },
+        resolve: (item: StreamItem<ExecutionEvent>) => unwrap(item),
+      },
+      executionStatus: {
+        subscribe: async (_: unknown, args: { executionId: string }, ctx: GatewayContext) => {
+          const detail = await viewableExecution(ctx, args.executionId);
+          try {
+            return executionStatusStream(deps, viewFromDetail(detail));
+          } catch (error) {
+            throw toGraphQLError(error, 'subscribing to execution status');
+          }
+        },
+        resolve: (item: StreamItem<ExecutionView>) => unwrap(item),
+      },
+    },
+
+    Execution: {
+      textOutput: (view: ExecutionView) => textOutput(view),
+      events: async (view: ExecutionView, _: unknown, ctx: GatewayContext): Promise<ExecutionEvent[]> => {
+        if (view.events) return view.events;
+        const detail = await ctx.loaders.execution.load(view.id);
+        return detail?.events ?? [];
+      },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import {
+  buildSchema,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
+import { createResolvers, type ResolverDeps } from './resolvers.js';
+import { typeDefs } from './type-defs.js';
+
+type FieldResolvers = Record<
+  string,
+  | GraphQLFieldResolver<unknown, unknown>
+  | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve?: GraphQLFieldResolver<unknown, unknown> }
+>;
+
+/** Attaches resolver functions and custom scalars to a schema built from SDL. */
+export function attachResolvers(schema: GraphQLSchema, resolvers: Record<string, unknown>): GraphQLSchema {
+  for (const [typeName, value] of Object.entries(resolvers)) {
+    const type = schema.getType(typeName);
+    if (!type) throw new Error(`Resolvers for unknown type ${typeName}`);
+    if (type instanceof GraphQLScalarType && value instanceof GraphQLScalarType) {
+      type.serialize = value.serialize;
+      type.parseValue = value.parseValue;
+      type.parseLiteral = value.parseLiteral;
+      continue;
+    }
+    if (!(type instanceof GraphQLObjectType)) throw new Error(`Cannot attach resolvers to ${typeName}`);
+    const fields = type.getFields();
+    for (const [fieldName, resolver] of Object.entries(value as FieldResolvers)) {
+      const field = fields[fieldName];
+      if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
+      if (typeof resolver === 'function') {
+        field.resolve = resolver;
+      } else {
+        field.subscribe = resolver.subscribe;
+        if (resolver.resolve) field.resolve = resolver.resolve;
+      }
+    }
+  }
+  return schema;
+}
+
+/** The gateway's executable schema, shared by Apollo (HTTP) and graphql-ws. */
+export function createGatewaySchema(deps: ResolverDeps): GraphQLSchema {
+  return attachResolvers(buildSchema(typeDefs), createResolvers(deps) as unknown as Record<string, unknown>);
+}

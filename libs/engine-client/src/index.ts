@@ -1,0 +1,5 @@
+export { createEngineClient } from './client.js';
+export type { EngineClient, EngineClientOptions } from './client.js';
+export { EngineError, isEngineError, isEngineUnavailable } from './errors.js';
+export type { EngineErrorKind } from './errors.js';
+export * from './schemas.js';
