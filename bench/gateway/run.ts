@@ -14,15 +14,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import { createClient, type Client } from 'graphql-ws';
+import { connect } from '@nats-io/transport-node';
 import WebSocket from 'ws';
 import { startChildApp, startNats, waitFor } from '@switchyard/testing';
 
-// The NATS client is a dependency of the gateway workspace, not of the repository root: load it from there.
-const gatewayRequire = createRequire(new URL('../../apps/playbook-gateway/package.json', import.meta.url));
-const { connect } = gatewayRequire('@nats-io/transport-node') as typeof import('@nats-io/transport-node');
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
