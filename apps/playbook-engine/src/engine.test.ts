@@ -211,8 +211,20 @@ describe('requests', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/run/playbook', '/api/executions/{id}/cancel', '/api/catalog/register']),
+      expect.arrayContaining([
+        '/api/run/playbook',
+        '/api/executions/{id}/cancel',
+        '/api/catalog/register',
+        '/api/actions',
+        '/api/actions/{name}/run',
+        '/api/actions/{name}/continue-rendering',
+        '/api/typeinstances/{id}',
+      ]),
     );
+    expect(Object.keys(doc.paths['/api/actions/{name}/cancel']!.post!)).toContain('responses');
+    expect(
+      Object.keys(doc.paths['/api/actions']!.post!.requestBody!.content['application/json'].schema.properties),
+    ).toEqual(expect.arrayContaining(['name', 'actionRef']));
     expect(
       Object.keys(
         doc.paths['/api/run/playbook']!.post!.requestBody!.content['application/json'].schema.properties,

@@ -1,5 +1,6 @@
 import { Counter, createService, Gauge, Histogram, type Logger, type Service } from '@switchyard/service-kit';
 import type { EngineHealth } from '@switchyard/engine-client';
+import { mountActions } from './actions/mount.js';
 import { AuthService } from './auth/auth-service.js';
 import { createDevIssuer, remoteKeys, type DevIssuer } from './auth/keys.js';
 import { AUTH_PLAYBOOKS } from './auth/playbooks.js';
@@ -225,6 +226,15 @@ export async function createEngineService(
   service.app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  const actions = await mountActions({
+    app: service.app,
+    database,
+    catalog,
+    engine,
+    executions,
+    nats: () => nats.connection,
+    logger,
+  });
   service.app.use('/api', engineRoutes({ engine, catalog, executions, credentials, devIssuer, health }));
 
   await engine.recover();
@@ -234,6 +244,7 @@ export async function createEngineService(
     engine.useWorkQueue(undefined);
     await workQueue?.close();
     await engine.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
+    await actions.close();
     await Promise.race([outbox.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     await outbox.stop();
     await nats.close();

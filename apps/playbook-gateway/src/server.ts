@@ -1,7 +1,12 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createEngineClient, type EngineClient } from '@switchyard/engine-client';
+import {
+  createActionsClient,
+  createEngineClient,
+  type ActionsClient,
+  type EngineClient,
+} from '@switchyard/engine-client';
 import type { HttpError } from '@switchyard/service-kit';
 import { createService, type Logger, type Service } from '@switchyard/service-kit';
 import type { Request } from 'express';
@@ -30,6 +35,8 @@ export interface GatewayServiceDeps {
   logger?: Logger;
   /** Use this engine client instead of one built from NOETL_BASE_URL. */
   engine?: EngineClient;
+  /** Use this client of the engine's Actions API instead of one built from NOETL_BASE_URL. */
+  actions?: ActionsClient;
 }
 
 export interface GatewayService {
@@ -98,6 +105,10 @@ export async function createGatewayService(
     deps.engine ??
     createEngineClient({ baseUrl: config.NOETL_BASE_URL, timeoutMs: config.ENGINE_TIMEOUT_MS });
   if (!deps.engine) service.onShutdown(() => engine.close());
+  const actions =
+    deps.actions ??
+    createActionsClient({ baseUrl: config.NOETL_BASE_URL, timeoutMs: config.ENGINE_TIMEOUT_MS });
+  if (!deps.actions) service.onShutdown(() => actions.close());
   const nats = linkNats(config.NATS_URL, logger);
   service.onShutdown(() => nats.close());
 
@@ -138,6 +149,7 @@ export async function createGatewayService(
   });
   const schema = createGatewaySchema({
     engine,
+    actions,
     nats: () => nats.require(),
     feeds,
     onStart: () => metrics.activeSubscriptions.inc(),

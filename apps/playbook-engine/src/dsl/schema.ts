@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { playbookInputDeclSchema, playbookOutputDeclSchema } from '../actions/declarations.js';
 
 /** NoETL v2 playbook DSL (`apiVersion: noetl.io/v2`, `kind: Playbook`). */
 
@@ -150,6 +151,9 @@ export const playbookSchema = z
         description: z.string().optional(),
         version: z.union([z.string(), z.number()]).optional(),
         labels: z.record(z.string(), z.string()).optional(),
+        /** Action inputs (parameters JSON Schema, TypeInstances) and outputs: see docs/actions.md. */
+        input: playbookInputDeclSchema.optional(),
+        output: playbookOutputDeclSchema.optional(),
       })
       .strict(),
     workload: record.optional(),

@@ -20,6 +20,15 @@ import {
   registerCatalogResponseSchema,
   runPlaybookRequestSchema,
   runPlaybookResponseSchema,
+  actionSchema,
+  actionUserRequestSchema,
+  continueRenderingRequestSchema,
+  createActionRequestSchema,
+  createTypeInstanceRequestSchema,
+  listActionsResponseSchema,
+  listTypeInstancesResponseSchema,
+  typeInstanceSchema,
+  updateActionRequestSchema,
 } from '@switchyard/engine-client';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => ({
@@ -53,6 +62,21 @@ function op(
 }
 
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const nameParam = { ...idParam, name: 'name' };
+const queryParams = (names: string[]) =>
+  names.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
+const conflict = {
+  '409': {
+    description: 'Illegal transition: `error.code` INVALID_ACTION_STATE, `error.details.phase` the current phase',
+    content: json(errorResponseSchema, 'output'),
+  },
+};
+
+/** Operations that change an Action's phase can also answer 409. */
+function transition(summary: string, options: Parameters<typeof op>[2] = {}) {
+  const operation = op(summary, actionSchema, { params: [nameParam], ...options });
+  return { ...operation, responses: { ...operation.responses, ...conflict } };
+}
 
 /** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
 export function openApiDocument(version = '0.1.0') {
@@ -128,6 +152,43 @@ export function openApiDocument(version = '0.1.0') {
           body: credentialRequestSchema,
           status: '201',
         }),
+      },
+      '/api/actions': {
+        get: op('List Actions, filtered by phase, nameRegex or interfaceRef (playbook path)', listActionsResponseSchema, {
+          params: queryParams(['phase', 'nameRegex', 'interfaceRef']),
+        }),
+        post: op('Create an Action; rendering starts at once', actionSchema, {
+          body: createActionRequestSchema,
+          status: '201',
+        }),
+      },
+      '/api/actions/{name}': {
+        get: op('One Action', actionSchema, { params: [nameParam] }),
+        put: transition('Update an Action and render it again', { body: updateActionRequestSchema }),
+        delete: transition('Delete an Action (refused while it runs)'),
+      },
+      '/api/actions/{name}/run': {
+        post: transition('Run a READY_TO_RUN Action (once)', { body: actionUserRequestSchema }),
+      },
+      '/api/actions/{name}/cancel': {
+        post: transition('Cancel a running Action and its executions', { body: actionUserRequestSchema }),
+      },
+      '/api/actions/{name}/continue-rendering': {
+        post: transition('Supply optional TypeInstances for the current advanced-mode iteration', {
+          body: continueRenderingRequestSchema,
+        }),
+      },
+      '/api/typeinstances': {
+        get: op('List TypeInstances by type reference', listTypeInstancesResponseSchema, {
+          params: queryParams(['path', 'revision']),
+        }),
+        post: op('Create a TypeInstance', typeInstanceSchema, {
+          body: createTypeInstanceRequestSchema,
+          status: '201',
+        }),
+      },
+      '/api/typeinstances/{id}': {
+        get: op('One TypeInstance', typeInstanceSchema, { params: [idParam] }),
       },
       '/api/credentials/{name}': {
         delete: op('Delete a credential', credentialSchema, { params: [{ ...idParam, name: 'name' }] }),

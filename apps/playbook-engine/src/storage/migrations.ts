@@ -1,3 +1,4 @@
+import { ACTIONS_MIGRATION } from '../actions/migration.js';
 import type { Database } from './database.js';
 
 /** The engine's schema, one entry per version; the same SQL runs on Postgres and PGlite. */
@@ -114,6 +115,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         WHERE name = 'user';
     `,
   },
+  ACTIONS_MIGRATION,
 ];
 
 /** Applies pending migrations; a lock makes concurrent engine starts on one database safe. */

@@ -5,6 +5,8 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
 } from 'graphql';
+import { createActionResolvers, type ActionResolverDeps } from '../actions/resolvers.js';
+import { actionTypeDefs } from '../actions/type-defs.js';
 import { createResolvers, type ResolverDeps } from './resolvers.js';
 import { typeDefs } from './type-defs.js';
 
@@ -41,7 +43,13 @@ export function attachResolvers(schema: GraphQLSchema, resolvers: Record<string,
   return schema;
 }
 
-/** The gateway's executable schema, shared by Apollo (HTTP) and graphql-ws. */
-export function createGatewaySchema(deps: ResolverDeps): GraphQLSchema {
-  return attachResolvers(buildSchema(typeDefs), createResolvers(deps) as unknown as Record<string, unknown>);
+export type GatewaySchemaDeps = ResolverDeps & Pick<ActionResolverDeps, 'actions'>;
+
+/** The gateway's executable schema (executions and Actions), shared by Apollo (HTTP) and graphql-ws. */
+export function createGatewaySchema(deps: GatewaySchemaDeps): GraphQLSchema {
+  const schema = attachResolvers(
+    buildSchema(typeDefs + actionTypeDefs),
+    createResolvers(deps) as unknown as Record<string, unknown>,
+  );
+  return attachResolvers(schema, createActionResolvers(deps) as unknown as Record<string, unknown>);
 }

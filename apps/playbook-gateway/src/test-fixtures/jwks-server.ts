@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 
 export interface JwksServer {
   /** The JWKS document's URL (AUTH_JWKS_URL). */
@@ -38,7 +38,7 @@ export async function startJwksServer(
     issuer,
     audience,
     async sign(claims, options = {}) {
-      const key: KeyLike = options.otherKey ? other.privateKey : privateKey;
+      const key = options.otherKey ? other.privateKey : privateKey;
       const now = Math.floor(Date.now() / 1000);
       const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: 'e2e-key' })
