@@ -120,6 +120,7 @@ beforeAll(async () => {
       AUTH_AUDIENCE: jwks.audience,
       AUTH_JWKS_URL: jwks.url,
       AUTH_DEV_ISSUER: 'false',
+      AUTH_ADMIN_EMAILS: 'root@example.com',
     },
     timeoutMs: 120_000,
   });
@@ -320,6 +321,24 @@ describe('GraphQL', () => {
     const sub = await collect(wsClient(url, { sessionToken: session }), EVENTS(authRun.execution_id));
     const errors = (sub.error ?? sub.results[0]?.errors) as Array<{ extensions?: { code?: string } }>;
     expect(errors[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // Not even an admin (view and execute on every path) may read an auth run through GraphQL: its result
+    // holds a session token.
+    const admin = await login({ sub: 'root-1', email: 'root@example.com', name: 'Root' });
+    const adminView = await gql<{ execution: { result: unknown } | null }>(
+      `{ execution(id: "${authRun.execution_id}") { id result } }`,
+      admin,
+    );
+    expect(adminView.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(adminView.errors?.[0]?.message).toMatch(/internal to the gateway/);
+    const adminRun = await gql(
+      'mutation { executePlaybook(name: "api_integration/auth0/auth0_login") { id } }',
+      admin,
+    );
+    expect(adminRun.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The admin really holds the admin role: a path the default role may not touch is only NOT_FOUND.
+    const adminOnly = await gql('mutation { executePlaybook(name: "admin/reset") { id } }', admin);
+    expect(adminOnly.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('answers CORS preflights from an allowed origin and refuses others', async () => {

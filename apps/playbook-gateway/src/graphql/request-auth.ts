@@ -1,10 +1,20 @@
 import DataLoader from 'dataloader';
-import type { PermissionType } from '../auth/auth-results.js';
+import { AUTH_PLAYBOOK_PATHS, type PermissionType } from '../auth/auth-results.js';
 import type { FoundToken } from '../auth/session-token.js';
 import type { AccessDecision, Session, SessionService } from '../auth/session-service.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
 
 type AccessKey = `${PermissionType}:${string}`;
+
+/**
+ * The auth playbooks' arguments and results carry JWTs and session tokens. They run only behind
+ * `/api/auth/*`; through GraphQL nobody, whatever their role, may view or execute them.
+ */
+const INTERNAL_PLAYBOOKS: ReadonlySet<string> = new Set(Object.values(AUTH_PLAYBOOK_PATHS));
+const INTERNAL_DECISION = {
+  allowed: false,
+  message: 'auth playbooks are internal to the gateway and reachable only through /api/auth',
+};
 
 /**
  * The session of one GraphQL operation, validated lazily (a query for `health` never asks the engine),
@@ -28,6 +38,7 @@ export class RequestAuth {
             const colon = key.indexOf(':');
             const permission = key.slice(0, colon) as PermissionType;
             const path = key.slice(colon + 1);
+            if (INTERNAL_PLAYBOOKS.has(path)) return { ...INTERNAL_DECISION };
             try {
               return await this.sessions.checkAccess(session, path, permission);
             } catch (error) {
