@@ -1,6 +1,9 @@
-import { Agent, request, type Dispatcher } from 'undici';
-import type { z } from 'zod';
-import { EngineError } from './errors.js';
+import {
+  createEngineTransport,
+  withQuery,
+  type EngineClientOptions,
+  type RequestOptions,
+} from './transport.js';
 import {
   cancelResponseSchema,
   catalogResourceResponseSchema,
@@ -25,100 +28,9 @@ import {
   type RunPlaybookRequest,
 } from './schemas.js';
 
-export interface EngineClientOptions {
-  /** e.g. http://localhost:8082 */
-  baseUrl: string;
-  /** Per-request timeout in ms (headers and body). Default 10000. */
-  timeoutMs?: number;
-  /** Connections kept per origin. Default 16. */
-  connections?: number;
-  /** Extra headers on every request (e.g. x-request-id). */
-  headers?: Record<string, string>;
-}
-
-type RequestOptions = { signal?: AbortSignal; headers?: Record<string, string> };
-
 /** Creates a typed client for every engine REST endpoint. Close it when done. */
 export function createEngineClient(options: EngineClientOptions) {
-  const base = new URL(options.baseUrl);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const dispatcher: Dispatcher = new Agent({
-    connections: options.connections ?? 16,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect: { timeout: Math.min(timeoutMs, 5_000) },
-  });
-
-  async function call<S extends z.ZodType>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    schema: S,
-    body?: unknown,
-    opts: RequestOptions = {},
-  ): Promise<z.infer<S>> {
-    const url = new URL(path, base);
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(url, {
-        method,
-        dispatcher,
-        signal: opts.signal,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...options.headers,
-          ...opts.headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      if (opts.signal?.aborted) throw error;
-      throw new EngineError(
-        'unavailable',
-        0,
-        undefined,
-        `Engine unavailable at ${base.origin}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (error) {
-      throw new EngineError(
-        'unavailable',
-        0,
-        undefined,
-        `Engine connection lost while reading ${method} ${path}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // keep the raw text as the body
-    }
-    if (res.statusCode >= 400) {
-      const message =
-        (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.statusCode}`;
-      throw new EngineError('http', res.statusCode, parsed, `Engine ${method} ${path} failed: ${message}`);
-    }
-    const checked = schema.safeParse(parsed);
-    if (!checked.success) {
-      throw new EngineError(
-        'bad_response',
-        res.statusCode,
-        parsed,
-        `Engine ${method} ${path} answered an unexpected body: ${checked.error.message}`,
-      );
-    }
-    return checked.data;
-  }
+  const { base, call, close } = createEngineTransport(options);
 
   const enc = encodeURIComponent;
   return {
@@ -127,12 +39,8 @@ export function createEngineClient(options: EngineClientOptions) {
       call('POST', '/api/run/playbook', runPlaybookResponseSchema, req, opts),
     execute: (req: ExecuteRequest, opts?: RequestOptions) =>
       call('POST', '/api/execute', runPlaybookResponseSchema, req, opts),
-    listExecutions: (query: ListExecutionsQuery = {}, opts?: RequestOptions) => {
-      const qs = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
-      const suffix = qs.size ? `?${qs}` : '';
-      return call('GET', `/api/executions${suffix}`, listExecutionsResponseSchema, undefined, opts);
-    },
+    listExecutions: (query: ListExecutionsQuery = {}, opts?: RequestOptions) =>
+      call('GET', withQuery('/api/executions', query), listExecutionsResponseSchema, undefined, opts),
     getExecution: (id: string, opts?: RequestOptions) =>
       call('GET', `/api/executions/${enc(id)}`, executionDetailSchema, undefined, opts),
     getExecutionStatus: (id: string, opts?: RequestOptions) =>
@@ -168,7 +76,7 @@ export function createEngineClient(options: EngineClientOptions) {
     devToken: (req: DevTokenRequest, opts?: RequestOptions) =>
       call('POST', '/api/auth/dev/token', devTokenResponseSchema, req, opts),
     health: (opts?: RequestOptions) => call('GET', '/api/health', healthResponseSchema, undefined, opts),
-    close: () => dispatcher.close(),
+    close,
   };
 }
 

@@ -1,5 +1,6 @@
 export { createEngineClient } from './client.js';
-export type { EngineClient, EngineClientOptions } from './client.js';
+export type { EngineClient } from './client.js';
+export type { EngineClientOptions, RequestOptions } from './transport.js';
 export { EngineError, isEngineError, isEngineUnavailable } from './errors.js';
 export type { EngineErrorKind } from './errors.js';
 export * from './schemas.js';

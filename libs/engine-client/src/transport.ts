@@ -1,0 +1,115 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { EngineError } from './errors.js';
+
+export interface EngineClientOptions {
+  /** e.g. http://localhost:8082 */
+  baseUrl: string;
+  /** Per-request timeout in ms (headers and body). Default 10000. */
+  timeoutMs?: number;
+  /** Connections kept per origin. Default 16. */
+  connections?: number;
+  /** Extra headers on every request (e.g. x-request-id). */
+  headers?: Record<string, string>;
+}
+
+export type RequestOptions = { signal?: AbortSignal; headers?: Record<string, string> };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * One keep-alive pool to the engine and the request function every client uses: JSON in and out, the answer
+ * checked against its zod schema, failures as {@link EngineError} (`unavailable`, `http`, `bad_response`).
+ */
+export function createEngineTransport(options: EngineClientOptions) {
+  const base = new URL(options.baseUrl);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const dispatcher: Dispatcher = new Agent({
+    connections: options.connections ?? 16,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connect: { timeout: Math.min(timeoutMs, 5_000) },
+  });
+
+  async function call<S extends z.ZodType>(
+    method: HttpMethod,
+    path: string,
+    schema: S,
+    body?: unknown,
+    opts: RequestOptions = {},
+  ): Promise<z.infer<S>> {
+    const url = new URL(path, base);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method,
+        dispatcher,
+        signal: opts.signal,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+          ...opts.headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      if (opts.signal?.aborted) throw error;
+      throw new EngineError(
+        'unavailable',
+        0,
+        undefined,
+        `Engine unavailable at ${base.origin}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (error) {
+      throw new EngineError(
+        'unavailable',
+        0,
+        undefined,
+        `Engine connection lost while reading ${method} ${path}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the raw text as the body
+    }
+    if (res.statusCode >= 400) {
+      const message =
+        (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.statusCode}`;
+      throw new EngineError('http', res.statusCode, parsed, `Engine ${method} ${path} failed: ${message}`);
+    }
+    const checked = schema.safeParse(parsed);
+    if (!checked.success) {
+      throw new EngineError(
+        'bad_response',
+        res.statusCode,
+        parsed,
+        `Engine ${method} ${path} answered an unexpected body: ${checked.error.message}`,
+      );
+    }
+    return checked.data;
+  }
+
+  return { base, call, close: () => dispatcher.close() };
+}
+
+/** Builds `path?query` from the defined entries of `query`. */
+export function withQuery(path: string, query: Record<string, unknown>): string {
+  const qs = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null) qs.set(key, String(value));
+  }
+  return qs.size ? `${path}?${qs}` : path;
+}
