@@ -9,7 +9,8 @@ RUN test -n "${APP}" || (echo "build arg APP is required, e.g. --build-arg APP=a
 WORKDIR /repo
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 COPY . .
-RUN npm ci --no-audit --no-fund
+# No dependency needs its install scripts to build (nx and esbuild ship platform binaries as packages).
+RUN npm ci --no-audit --no-fund --ignore-scripts
 RUN npx nx run "${APP}:build" --output-style=stream
 # Stage the runtime tree: every workspace manifest (npm ci needs them all), built dist folders, and data.
 RUN mkdir -p /out \
