@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { canConnect, startChildApp } from '@switchyard/testing';
+import { canConnect, startChildApp, waitFor } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from './http-error.js';
 import { createService, type Service } from './service.js';
@@ -118,10 +117,11 @@ describe('graceful shutdown', () => {
       status: res.status,
       body: await res.json(),
     }));
-    await sleep(300);
+    await waitFor('the slow request to reach the handler', async () =>
+      app.process.output().includes('slow request started'),
+    );
     app.process.child.kill('SIGTERM');
-    await sleep(200);
-    expect(await canConnect(app.port)).toBe(false);
+    await waitFor('the listener to close', async () => !(await canConnect(app.port)), { timeoutMs: 5_000 });
     expect(await inFlight).toEqual({ status: 200, body: { done: true } });
     expect(await app.process.exited).toBe(0);
     expect(app.process.output()).toContain('closers ran');

@@ -11,6 +11,7 @@ const service = createService({
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
 });
 service.app.get('/slow', async (req, res) => {
+  process.stdout.write('slow request started\n');
   await sleep(Number(req.query.ms ?? 800));
   res.json({ done: true });
 });
