@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnManaged, tsNodeArgs, workspaceRoot } from '@switchyard/testing';
-import { loadDatasetFile } from './dataset/load-dataset.js';
-import { syntheticDataset } from './dataset/synthetic.js';
+import { loadDatasetFile, syntheticDataset } from '@switchyard/dc-engine';
 
 describe('generate-dataset', () => {
   it('writes the synthetic data set as { Table: [rows] } JSON that loads back to the same rows', async () => {

@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { scaleFromArgs } from './config.js';
-import { generateSyntheticData } from './dataset/synthetic.js';
+import { generateSyntheticData } from '@switchyard/dc-engine';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

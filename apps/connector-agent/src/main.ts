@@ -1,7 +1,6 @@
 import { createLogger, loadEnvOrExit } from '@switchyard/service-kit';
 import { connectorAgentEnv, scaleFromArgs } from './config.js';
-import { loadDatasetFile } from './dataset/load-dataset.js';
-import { syntheticDataset } from './dataset/synthetic.js';
+import { loadDatasetFile, syntheticDataset } from '@switchyard/dc-engine';
 import { createConnectorAgentService } from './server.js';
 
 const config = loadEnvOrExit(connectorAgentEnv);

@@ -16,10 +16,7 @@ import {
   type Logger,
   type Service,
 } from '@switchyard/service-kit';
-import type { Dataset } from './dataset/dataset.js';
-import { executePlan } from './engine/execute.js';
-import { explainPlan } from './engine/explain.js';
-import { planRequest } from './engine/plan.js';
+import { executePlan, explainPlan, planRequest, type Dataset } from '@switchyard/dc-engine';
 import { SourceRegistry, type SourceState } from './sources.js';
 
 export interface ConnectorAgentSettings {

@@ -1,5 +1,5 @@
 import { DcRequestError, parseConfigHeader, type AgentConfig, type SchemaResponse } from '@switchyard/dc-api';
-import type { Dataset } from './dataset/dataset.js';
+import type { Dataset } from '@switchyard/dc-engine';
 
 /** What the agent keeps per source name: its config, the tables it may see and its `/schema` answer. */
 export interface SourceState {

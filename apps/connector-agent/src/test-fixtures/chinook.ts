@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createDcClient, type AgentConfig, type DcClient } from '@switchyard/dc-api';
 import { workspaceRoot } from '@switchyard/testing';
 import type { Service } from '@switchyard/service-kit';
-import { loadDatasetFile } from '../dataset/load-dataset.js';
+import { loadDatasetFile } from '@switchyard/dc-engine';
 import { createConnectorAgentService } from '../server.js';
 
 export type RawRow = Record<string, string | number | boolean | null>;

@@ -1,0 +1,14 @@
+export { buildDataset, DatasetError } from './dataset/dataset.js';
+export type { Dataset } from './dataset/dataset.js';
+export { loadDatasetFile } from './dataset/load-dataset.js';
+export { generateSyntheticData, syntheticDataset } from './dataset/synthetic.js';
+export type { SyntheticOptions } from './dataset/synthetic.js';
+export { chinookRelationships, chinookTables } from './dataset/chinook-description.js';
+export type { RelationshipDescription, TableDescription } from './dataset/chinook-description.js';
+export { TableData } from './dataset/table-data.js';
+export type { HashIndex, Row } from './dataset/table-data.js';
+export { planRequest } from './engine/plan.js';
+export type { PlannedField, QueryPlan } from './engine/plan.js';
+export { executePlan } from './engine/execute.js';
+export type { QueryResult } from './engine/execute.js';
+export { explainPlan } from './engine/explain.js';
