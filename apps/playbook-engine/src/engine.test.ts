@@ -223,7 +223,9 @@ describe('requests', () => {
     );
     expect(Object.keys(doc.paths['/api/actions/{name}/cancel']!.post!)).toContain('responses');
     expect(
-      Object.keys(doc.paths['/api/actions']!.post!.requestBody!.content['application/json'].schema.properties),
+      Object.keys(
+        doc.paths['/api/actions']!.post!.requestBody!.content['application/json'].schema.properties,
+      ),
     ).toEqual(expect.arrayContaining(['name', 'actionRef']));
     expect(
       Object.keys(
@@ -238,6 +240,37 @@ describe('requests', () => {
     const page = await eng.client.listExecutions({ path: 't/hello', limit: 5 });
     expect(page.executions.every((e) => e.path === 't/hello')).toBe(true);
     expect(page.total).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers several executions with their events in one batch request', async () => {
+    await register(yaml`
+      apiVersion: noetl.io/v2
+      kind: Playbook
+      metadata: { name: batch, path: t/batch }
+      workflow:
+        - step: start
+          tool: { kind: noop, result: "{{ workload.n }}" }
+    `);
+    const a = (await run('t/batch', { n: 1 })).detail.execution_id;
+    const b = (await run('t/batch', { n: 2 })).detail.execution_id;
+    const batch = await eng.client.getExecutions([b, '999999999', a, b]);
+    expect(batch.executions.map((e) => e.execution_id)).toEqual([b, a, b]);
+    for (const execution of batch.executions) {
+      const single = await eng.client.getExecution(execution.execution_id);
+      expect(execution).toEqual(single);
+    }
+    const bad = await fetch(`${eng.url}/api/executions/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['ok', 'not an id!'] }),
+    });
+    expect(bad.status).toBe(400);
+    const tooMany = await fetch(`${eng.url}/api/executions/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: Array.from({ length: 101 }, (_, i) => String(i)) }),
+    });
+    expect(tooMany.status).toBe(400);
   });
 });
 

@@ -273,6 +273,17 @@ describe('GraphQL', () => {
     const events = await engineEvents(id);
     expect(res.data?.execution.events.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
 
+    const engineRequests = async (method: string, route: string) => {
+      const text = await (await fetch(`${engine.url}/metrics`)).text();
+      const pattern = new RegExp(
+        `^http_requests_total\\{method="${method}",route="${route.replace(/[/:]/g, '\\$&')}",status="200"[^}]*\\} (\\d+)$`,
+        'm',
+      );
+      return Number(pattern.exec(text)?.[1] ?? 0);
+    };
+    await engineFinished(await execute(session, 'examples/hello_world', { name: 'Again' }));
+    const batchesBefore = await engineRequests('POST', '/api/executions/batch');
+    const singlesBefore = await engineRequests('GET', '/api/executions/:id');
     const list = await gql<{
       executions: {
         totalCount: number;
@@ -286,6 +297,10 @@ describe('GraphQL', () => {
     expect(list.errors).toBeUndefined();
     expect(list.data?.executions.nodes.map((n) => n.id)).toContain(id);
     expect(list.data?.executions.nodes.every((n) => n.events.length > 0)).toBe(true);
+    // Every node's events came from one batched engine request, not one request per execution.
+    expect(list.data!.executions.nodes.length).toBeGreaterThan(1);
+    expect(await engineRequests('POST', '/api/executions/batch')).toBe(batchesBefore + 1);
+    expect(await engineRequests('GET', '/api/executions/:id')).toBe(singlesBefore);
 
     const playbooks = await gql<{ playbooks: Array<{ path: string }> }>(
       '{ playbooks { path version } }',

@@ -63,6 +63,24 @@ export const executionDetailSchema = executionSummarySchema.extend({
 });
 export type ExecutionDetail = z.infer<typeof executionDetailSchema>;
 
+/** What the engine accepts as an execution id. */
+export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Several executions with their events in one request (`POST /api/executions/batch`). */
+export const executionBatchRequestSchema = z
+  .object({
+    ids: z
+      .array(z.string().regex(EXECUTION_ID_PATTERN, 'an execution id'))
+      .min(1)
+      .max(100),
+  })
+  .strict();
+export type ExecutionBatchRequest = z.infer<typeof executionBatchRequestSchema>;
+
+/** The executions found, in the order asked for; unknown ids are left out. */
+export const executionBatchResponseSchema = z.object({ executions: z.array(executionDetailSchema) });
+export type ExecutionBatchResponse = z.infer<typeof executionBatchResponseSchema>;
+
 export const executionStatusResponseSchema = z.object({
   execution_id: z.string(),
   status: executionStatusSchema,

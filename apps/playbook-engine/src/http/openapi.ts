@@ -20,6 +20,8 @@ import {
   registerCatalogResponseSchema,
   runPlaybookRequestSchema,
   runPlaybookResponseSchema,
+  executionBatchRequestSchema,
+  executionBatchResponseSchema,
   actionSchema,
   actionUserRequestSchema,
   continueRenderingRequestSchema,
@@ -67,7 +69,8 @@ const queryParams = (names: string[]) =>
   names.map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }));
 const conflict = {
   '409': {
-    description: 'Illegal transition: `error.code` INVALID_ACTION_STATE, `error.details.phase` the current phase',
+    description:
+      'Illegal transition: `error.code` INVALID_ACTION_STATE, `error.details.phase` the current phase',
     content: json(errorResponseSchema, 'output'),
   },
 };
@@ -129,6 +132,15 @@ export function openApiDocument(version = '0.1.0') {
       '/api/executions/{id}': {
         get: op('An execution with its events', executionDetailSchema, { params: [idParam] }),
       },
+      '/api/executions/batch': {
+        post: op(
+          'Several executions with their events (at most 100 ids; unknown ids are left out)',
+          executionBatchResponseSchema,
+          {
+            body: executionBatchRequestSchema,
+          },
+        ),
+      },
       '/api/executions/{id}/status': {
         get: op('An execution status', executionStatusResponseSchema, { params: [idParam] }),
       },
@@ -154,9 +166,13 @@ export function openApiDocument(version = '0.1.0') {
         }),
       },
       '/api/actions': {
-        get: op('List Actions, filtered by phase, nameRegex or interfaceRef (playbook path)', listActionsResponseSchema, {
-          params: queryParams(['phase', 'nameRegex', 'interfaceRef']),
-        }),
+        get: op(
+          'List Actions, filtered by phase, nameRegex or interfaceRef (playbook path)',
+          listActionsResponseSchema,
+          {
+            params: queryParams(['phase', 'nameRegex', 'interfaceRef']),
+          },
+        ),
         post: op('Create an Action; rendering starts at once', actionSchema, {
           body: createActionRequestSchema,
           status: '201',

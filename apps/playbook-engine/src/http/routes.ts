@@ -9,6 +9,8 @@ import {
   listCatalogRequestSchema,
   listExecutionsQuerySchema,
   registerCatalogRequestSchema,
+  EXECUTION_ID_PATTERN,
+  executionBatchRequestSchema,
   runPlaybookRequestSchema,
   type EngineHealth,
 } from '@switchyard/engine-client';
@@ -44,7 +46,7 @@ function mapError(error: unknown): never {
   throw error;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ID = EXECUTION_ID_PATTERN;
 function executionIdParam(req: Request): string {
   const id = String(req.params.id);
   if (!ID.test(id)) throw new HttpError(400, 'INVALID_EXECUTION_ID', `"${id}" is not an execution id`);
@@ -132,6 +134,19 @@ export function engineRoutes(deps: RouteDeps): Router {
     if (!execution) throw new HttpError(404, 'NOT_FOUND', `execution ${id} does not exist`);
     const events = await executions.events(id);
     res.json({ ...execution, events });
+  });
+
+  router.post('/executions/batch', async (req, res) => {
+    const { ids } = parseInput(executionBatchRequestSchema, req.body);
+    const unique = [...new Set(ids)];
+    const [found, events] = await Promise.all([executions.getMany(unique), executions.eventsOfMany(unique)]);
+    const byId = new Map(found.map((e) => [e.execution_id, e]));
+    res.json({
+      executions: ids.flatMap((id) => {
+        const execution = byId.get(id);
+        return execution ? [{ ...execution, events: events.get(id) ?? [] }] : [];
+      }),
+    });
   });
 
   router.get('/executions/:id/status', async (req, res) => {

@@ -196,6 +196,30 @@ export class ExecutionStore {
     return rows[0] && toSummary(rows[0]);
   }
 
+  /** Several executions by id, in one query; unknown ids are left out. */
+  async getMany(executionIds: string[]): Promise<ExecutionSummary[]> {
+    if (executionIds.length === 0) return [];
+    const placeholders = executionIds.map((_, i) => `$${i + 1}`).join(', ');
+    const rows = await this.db.query<ExecutionRow>(
+      `SELECT ${COLUMNS} FROM executions WHERE execution_id IN (${placeholders})`,
+      executionIds,
+    );
+    return rows.map(toSummary);
+  }
+
+  /** Every event of several executions, in one query, grouped by execution id in seq order. */
+  async eventsOfMany(executionIds: string[]): Promise<Map<string, ExecutionEvent[]>> {
+    const byExecution = new Map<string, ExecutionEvent[]>(executionIds.map((id) => [id, []]));
+    if (executionIds.length === 0) return byExecution;
+    const placeholders = executionIds.map((_, i) => `$${i + 1}`).join(', ');
+    const rows = await this.db.query<{ execution_id: string; payload: ExecutionEvent }>(
+      `SELECT execution_id, payload FROM events WHERE execution_id IN (${placeholders}) ORDER BY execution_id, seq`,
+      executionIds,
+    );
+    for (const row of rows) byExecution.get(row.execution_id)?.push(row.payload);
+    return byExecution;
+  }
+
   async list(filter: {
     status?: ExecutionStatus;
     path?: string;

@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EngineClient, ExecutionDetail } from '@switchyard/engine-client';
-import { isEngineError } from '@switchyard/engine-client';
-import type { GraphQLError } from 'graphql';
+import { EXECUTION_ID_PATTERN } from '@switchyard/engine-client';
 import type { FoundToken } from '../auth/session-token.js';
 import type { Session, SessionService } from '../auth/session-service.js';
 import { toGraphQLError } from './graphql-errors.js';
@@ -19,23 +18,21 @@ export interface GatewayContext {
 
 export function createLoaders(engine: EngineClient): Loaders {
   return {
+    // One engine request per batch of ids (e.g. every node of an `executions` page asking for its events).
     execution: new DataLoader<string, ExecutionDetail | null>(
-      (ids) =>
-        Promise.all(
-          ids.map(async (id): Promise<ExecutionDetail | null | GraphQLError> => {
-            try {
-              return await engine.getExecution(id);
-            } catch (error) {
-              if (
-                isEngineError(error) &&
-                error.kind === 'http' &&
-                (error.status === 404 || error.status === 400)
-              )
-                return null;
-              return toGraphQLError(error, `loading execution ${id}`);
-            }
-          }),
-        ),
+      async (ids) => {
+        // An id the engine cannot hold names no execution: null, without asking.
+        const valid = ids.filter((id) => EXECUTION_ID_PATTERN.test(id));
+        if (valid.length === 0) return ids.map(() => null);
+        try {
+          const { executions } = await engine.getExecutions(valid);
+          const byId = new Map(executions.map((e) => [e.execution_id, e]));
+          return ids.map((id) => byId.get(id) ?? null);
+        } catch (error) {
+          const failure = toGraphQLError(error, `loading executions ${valid.join(', ')}`);
+          return ids.map(() => failure);
+        }
+      },
       { maxBatchSize: 50 },
     ),
   };
