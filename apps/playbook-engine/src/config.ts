@@ -21,6 +21,8 @@ export const engineEnv = {
   MAX_PARALLEL_STEPS: envVar.int(8, 1, 256),
   MAX_ACTIVE_EXECUTIONS: envVar.int(32, 1, 10_000),
   EXECUTION_LEASE_MS: envVar.int(15_000, 300, 600_000),
+  ACTIONS_MAX_DEPTH: envVar.int(10, 1, 100),
+  ACTIONS_RECONCILE_MS: envVar.int(1_000, 100, 600_000),
   PYTHON_BIN: envVar.string('python3'),
   HTTP_TOOL_TIMEOUT_MS: envVar.int(30_000, 100, 600_000),
   WORK_QUEUE: envVar.bool(false),

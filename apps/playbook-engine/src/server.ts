@@ -45,7 +45,8 @@ export type EngineServiceConfig = Pick<
   | 'HTTP_TOOL_TIMEOUT_MS'
   | 'EVENT_RESULT_LIMIT_BYTES'
   | 'WORK_QUEUE'
->;
+> &
+  Partial<Pick<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS'>>;
 
 export interface EngineServiceDeps {
   logger?: Logger;
@@ -234,6 +235,8 @@ export async function createEngineService(
     executions,
     nats: () => nats.connection,
     logger,
+    ...(config.ACTIONS_MAX_DEPTH ? { maxDepth: config.ACTIONS_MAX_DEPTH } : {}),
+    ...(config.ACTIONS_RECONCILE_MS ? { reconcileMs: config.ACTIONS_RECONCILE_MS } : {}),
   });
   service.app.use('/api', engineRoutes({ engine, catalog, executions, credentials, devIssuer, health }));
 

@@ -86,10 +86,24 @@ beforeAll(async () => {
     ENGINE_DATA_DIR: ':memory:',
     REGISTER_EXAMPLES: 'false',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    ACTIONS_MAX_DEPTH: '3',
   });
   engine = await createEngineService(config, { database });
   base = (await engine.listen()).url;
+  // A chain actions/deep0 -> deep1 -> ... -> deep4: four levels of nesting below the root.
+  const chain = Array.from(
+    { length: 5 },
+    (_, i) => yaml`
+      apiVersion: noetl.io/v2
+      kind: Playbook
+      metadata: { name: deep${i}, path: actions/deep${i} }
+      workflow:
+        - step: start
+          tool: ${i < 4 ? `{ kind: playbook, path: actions/deep${i + 1} }` : '{ kind: noop, result: bottom }'}
+    `,
+  );
   for (const content of [
+    ...chain,
     yaml`
       apiVersion: noetl.io/v2
       kind: Playbook
@@ -269,6 +283,12 @@ describe('Actions', () => {
     expect((await waitPhase('bad-params', 'FAILED')).status.message).toBe(
       'playbook actions/hello: invalid parameters: /greeting must be string, got integer',
     );
+
+    // ACTIONS_MAX_DEPTH=3 for this engine: a fourth level of nesting fails rendering; three render.
+    await call('POST', '/api/actions', { name: 'too-deep', actionRef: { path: 'actions/deep0' } });
+    expect((await waitPhase('too-deep', 'FAILED')).status.message).toContain('nesting deeper than 3 levels');
+    await call('POST', '/api/actions', { name: 'deep-enough', actionRef: { path: 'actions/deep1' } });
+    await waitPhase('deep-enough', 'READY_TO_RUN');
   });
 
   it('walks advanced rendering through one iteration per nested playbook with optional TypeInstances', async () => {
