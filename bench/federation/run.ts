@@ -4,14 +4,13 @@
  *
  *   npx tsx --conditions=@switchyard/source bench/federation/run.ts [--duration 10] [--connections 16]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
-import { composeServices } from '@theguild/federation-composition';
+import { getFreePort, spawnManaged, tsNodeArgs, waitFor, type ManagedProcess } from '@switchyard/testing';
 import {
+  composeSupergraph,
   FederationGateway,
   normalizeOperation,
   parseSupergraph,
@@ -56,46 +55,26 @@ const peers: Peer[] = [
   },
 ];
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-function start(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', '--conditions=@switchyard/source', entry], {
+/** Runs a TypeScript entry from source; output is read (and kept for errors) so a chatty peer never blocks. */
+function start(entry: string, env: Record<string, string>): ManagedProcess {
+  return spawnManaged(process.execPath, tsNodeArgs(entry), {
     cwd: root,
     // METADATA_SERVER_DETECTION=none stops the peers' OpenTelemetry GCP detectors from probing the cloud
     // metadata address: the benchmark stays on 127.0.0.1.
     env: { ...process.env, NODE_ENV: 'production', METADATA_SERVER_DETECTION: 'none', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
-function firstLine(child: ChildProcess): Promise<string> {
+function firstLine(proc: ManagedProcess): Promise<string> {
   return new Promise((resolveLine, reject) => {
     let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    proc.child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const nl = buffer.indexOf('\n');
       if (nl >= 0) resolveLine(buffer.slice(0, nl));
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+    void proc.exited.then((code) => reject(new Error(`exited with ${code}: ${proc.output().slice(-2000)}`)));
   });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function peakRssMb(pid: number): number {
@@ -113,19 +92,21 @@ async function post(url: string): Promise<{ status: number; text: string }> {
   return { status: res.status, text: await res.text() };
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error('peer exited during start-up');
-    try {
+async function waitReady(url: string, proc: ManagedProcess): Promise<string> {
+  let text = '';
+  let exited = false;
+  void proc.exited.then(() => (exited = true));
+  await waitFor(
+    url,
+    async () => {
+      if (exited) throw new Error(`peer exited during start-up: ${proc.output().slice(-2000)}`);
       const res = await post(url);
-      if (res.status === 200) return res.text;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} not ready after 60 s`);
+      text = res.text;
+      return res.status === 200;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  return text;
 }
 
 function canonical(text: string): string {
@@ -220,18 +201,13 @@ let cold: ColdPlanning = { firstPlan: NaN, medianPlan: NaN, medianRequest: NaN }
 let fetches = 0;
 try {
   const urls = JSON.parse(await firstLine(subgraphs)) as Record<string, string>;
-  const composed = composeServices(
-    Object.entries(benchSubgraphs).map(([name, def]) => ({
-      name,
-      url: urls[name]!,
-      typeDefs: parse(def.typeDefs),
-    })),
+  const supergraphSdl = composeSupergraph(
+    Object.entries(benchSubgraphs).map(([name, def]) => ({ name, url: urls[name]!, sdl: def.typeDefs })),
   );
-  if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
   const supergraphPath = join(work, 'supergraph.graphql');
-  writeFileSync(supergraphPath, composed.supergraphSdl);
-  cold = coldPlanning(composed.supergraphSdl);
-  fetches = countFetches(composed.supergraphSdl);
+  writeFileSync(supergraphPath, supergraphSdl);
+  cold = coldPlanning(supergraphSdl);
+  fetches = countFetches(supergraphSdl);
   console.log(
     `cold planning of the deep query: first plan in process ${cold.firstPlan.toFixed(2)} ms, ` +
       `median ${cold.medianPlan.toFixed(2)} ms; parse + validate + plan median ${cold.medianRequest.toFixed(2)} ms`,
@@ -239,7 +215,7 @@ try {
 
   let reference: string | undefined;
   for (const peer of peers) {
-    const port = await freePort();
+    const port = await getFreePort();
     const child = start(peer.entry, { ...peer.env, PORT: String(port), SUPERGRAPH_PATH: supergraphPath });
     const url = `http://127.0.0.1:${port}/graphql`;
     try {
@@ -254,7 +230,7 @@ try {
         rps: result.requests.average,
         p50: result.latency.p50,
         p99: result.latency.p99,
-        rssMb: peakRssMb(child.pid!),
+        rssMb: peakRssMb(child.child.pid!),
         errors: result.errors + result.non2xx,
         sameResponse,
       };
@@ -265,11 +241,11 @@ try {
     } catch (error) {
       console.error(`${peer.name}: ${(error as Error).message}`);
     } finally {
-      await stop(child);
+      await child.stop('SIGTERM', 5_000);
     }
   }
 } finally {
-  await stop(subgraphs);
+  await subgraphs.stop('SIGTERM', 5_000);
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -44,7 +44,7 @@ describe('main', () => {
       });
       expect(await res.json()).toHaveLength(50);
     } finally {
-      await app.stop('SIGTERM');
+      expect(await app.stop('SIGTERM')).toBe(0);
     }
   });
 });

@@ -119,18 +119,22 @@ export function createConnectorAgentService(
     registers: [service.metrics],
   });
 
-  const source = (req: Request): SourceState =>
+  const resolveSource = (req: Request): SourceState =>
     sources.resolve(header(req, SOURCE_NAME_HEADER), header(req, CONFIG_HEADER));
+  /** The request's source, with a bad config header or source name as a 400 in the agent's error shape. */
+  const source = (req: Request): SourceState => {
+    try {
+      return resolveSource(req);
+    } catch (error) {
+      throw toHttp(error);
+    }
+  };
 
   const health = (req: Request, res: Response) => {
     const hasSource =
       header(req, SOURCE_NAME_HEADER) !== undefined || header(req, CONFIG_HEADER) !== undefined;
     if (hasSource) {
-      try {
-        source(req);
-      } catch (error) {
-        throw toHttp(error);
-      }
+      source(req);
       if (dataset.tables.size === 0) throw new HttpError(503, 'uncaught-error', 'The data set is not loaded');
     }
     res.status(204).end();
@@ -141,17 +145,13 @@ export function createConnectorAgentService(
   });
 
   app.get('/schema', (req, res) => {
-    try {
-      res.json(source(req).schema);
-    } catch (error) {
-      throw toHttp(error);
-    }
+    res.json(source(req).schema);
   });
 
   const runQuery = (endpoint: 'query' | 'explain') => (req: Request, res: Response) => {
     let table = '';
     try {
-      const state = source(req);
+      const state = resolveSource(req);
       const request = parseQueryRequest(req.body, maxDepth);
       table = request.table;
       const started = process.hrtime.bigint();

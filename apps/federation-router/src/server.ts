@@ -5,6 +5,7 @@ import {
   type FederationGateway,
   type GraphQLRequest,
   type GraphQLResult,
+  type PreparedOperation,
 } from '@switchyard/federation';
 import { createService, silentLogger, type Service } from '@switchyard/service-kit';
 import type { Request, Response } from 'express';
@@ -214,7 +215,8 @@ export async function createRouterService(
   const wss = new WebSocketServer({ server: service.server, path: GRAPHQL_PATH });
   service.trackSocketServer(wss);
   interface WsContext {
-    request: GraphQLRequest;
+    /** Prepared once in onSubscribe; execute and subscribe run it without preparing it again. */
+    prepared: PreparedOperation;
     headers: Record<string, string>;
     gateway: FederationGateway;
   }
@@ -231,7 +233,7 @@ export async function createRouterService(
           const prepared = gateway.prepare(request);
           const upgrade = (ctx.extra as { request: { headers: IncomingHttpHeaders } }).request;
           const contextValue: WsContext = {
-            request,
+            prepared,
             headers: pickHeaders(upgrade.headers, config.PROPAGATE_HEADERS),
             gateway,
           };
@@ -253,11 +255,11 @@ export async function createRouterService(
       },
       execute: async (args: ExecutionArgs) => {
         const ctx = args.contextValue as WsContext;
-        return (await ctx.gateway.execute(ctx.request, { headers: ctx.headers })) as never;
+        return (await ctx.gateway.executePrepared(ctx.prepared, { headers: ctx.headers })) as never;
       },
       subscribe: async (args: ExecutionArgs) => {
         const ctx = args.contextValue as WsContext;
-        return (await ctx.gateway.subscribe(ctx.request, { headers: ctx.headers })) as never;
+        return (await ctx.gateway.subscribePrepared(ctx.prepared, { headers: ctx.headers })) as never;
       },
     },
     wss,

@@ -99,26 +99,33 @@ export class Engine {
 
   /** Validates and registers a playbook; a path registered again gets the next version. */
   async register(content: string): Promise<CatalogRecord> {
+    return this.store(content, this.validated(content));
+  }
+
+  /** Registers unless the latest version of the path has exactly this content. */
+  async registerIfChanged(content: string): Promise<CatalogRecord> {
+    const playbook = this.validated(content);
+    const latest = await this.deps.catalog.latest(playbook.metadata.path);
+    if (latest && latest.content === content) return latest;
+    return this.store(content, playbook);
+  }
+
+  private validated(content: string): Playbook {
     const checked = validatePlaybookText(content);
     if (!checked.ok) throw new PlaybookInvalidError(checked.problems);
-    const { metadata } = checked.playbook;
+    return checked.playbook;
+  }
+
+  private store(content: string, playbook: Playbook): Promise<CatalogRecord> {
+    const { metadata } = playbook;
     return this.deps.catalog.register({
       path: metadata.path,
       kind: 'Playbook',
       name: metadata.name,
       description: metadata.description ?? null,
       content,
-      payload: checked.playbook as unknown as Record<string, unknown>,
+      payload: playbook as unknown as Record<string, unknown>,
     });
-  }
-
-  /** Registers unless the latest version of the path has exactly this content. */
-  async registerIfChanged(content: string): Promise<CatalogRecord> {
-    const checked = validatePlaybookText(content);
-    if (!checked.ok) throw new PlaybookInvalidError(checked.problems);
-    const latest = await this.deps.catalog.latest(checked.playbook.metadata.path);
-    if (latest && latest.content === content) return latest;
-    return this.register(content);
   }
 
   /** The playbook of a catalog entry, parsed from its text (keeps the author's key order), cached by id. */

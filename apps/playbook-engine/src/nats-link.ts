@@ -1,5 +1,9 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { createEventPublisher, ensureExecutionStream } from '@switchyard/execution-events';
+import {
+  connectNats,
+  createEventPublisher,
+  ensureExecutionStream,
+  type NatsConnection,
+} from '@switchyard/execution-events';
 import type { Logger } from '@switchyard/service-kit';
 import type { Outbox } from './outbox.js';
 
@@ -24,6 +28,7 @@ export function linkNats(options: {
   if (!options.url) {
     return { state: 'disabled', connection: undefined, close: async () => undefined };
   }
+  const url = options.url;
   let nc: NatsConnection | undefined;
   let state: 'connected' | 'disconnected' = 'disconnected';
   let closed = false;
@@ -45,12 +50,9 @@ export function linkNats(options: {
 
   const ready = (async () => {
     try {
-      nc = await connect({
-        servers: options.url,
+      nc = await connectNats(url, {
         name: 'playbook-engine',
         waitOnFirstConnect: true,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
         pingInterval: 10_000,
       });
     } catch (error) {

@@ -1,7 +1,6 @@
 import {
   buildASTSchema,
   Kind,
-  parse,
   visit,
   type ASTNode,
   type DirectiveNode,
@@ -16,7 +15,7 @@ const MACHINERY_SPECS = ['link', 'join', 'inaccessible', 'tag', 'core'];
 
 /** The API schema: the supergraph without join/link machinery and without `@inaccessible` elements. */
 export function buildApiSchema(supergraph: Supergraph): GraphQLSchema {
-  const doc = parse(supergraph.sdl, { noLocation: true });
+  const doc = supergraph.document;
   const prefixes = new Set(MACHINERY_SPECS.map((spec) => supergraph.specNames.get(spec) ?? spec));
   const inaccessible = supergraph.specNames.get('inaccessible') ?? 'inaccessible';
   const isMachineryName = (name: string) => {

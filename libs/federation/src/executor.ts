@@ -157,7 +157,8 @@ async function runNode(
   }
 }
 
-function pickVariables(fetch: FetchNode, variables: Record<string, unknown>): Json {
+/** The variables a fetch uses, taken from the operation's coerced variables. */
+export function pickVariables(fetch: FetchNode, variables: Record<string, unknown>): Json {
   const out: Json = {};
   for (const name of fetch.variableUsages) if (variables[name] !== undefined) out[name] = variables[name];
   return out;

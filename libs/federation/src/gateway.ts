@@ -11,12 +11,13 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type OperationTypeNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { buildApiSchema } from './api-schema.js';
 import { FieldCollector } from './collect-fields.js';
 import { completeResponse } from './complete.js';
-import { executePlan, type ExecutionError } from './executor.js';
+import { executePlan, pickVariables, type ExecutionError } from './executor.js';
 import { checkLimits, DEFAULT_LIMITS, type DocumentLimits } from './limits.js';
 import {
   coerceVariables,
@@ -25,7 +26,7 @@ import {
   requestError,
   selectOperation,
 } from './operation.js';
-import { planToJSON, printPlan, type QueryPlan } from './plan.js';
+import { planToJSON, printPlan, type PlanNode, type QueryPlan } from './plan.js';
 import { PlanningError, QueryPlanner } from './planner.js';
 import { SubgraphClients, type SubgraphFetcher } from './subgraph-client.js';
 import { parseSupergraph, type Supergraph } from './supergraph.js';
@@ -230,6 +231,11 @@ export class FederationGateway {
     } catch (error) {
       return errorResult(error);
     }
+    return this.executePrepared(prepared, options);
+  }
+
+  /** Executes an operation already prepared (parsed, validated, planned) by {@link prepare}. */
+  async executePrepared(prepared: PreparedOperation, options: ExecuteOptions = {}): Promise<GraphQLResult> {
     if (prepared.plan.operationKind === 'subscription') {
       return errorResult(requestError('Subscriptions are served over graphql-ws.', 'OPERATION_NOT_ALLOWED'));
     }
@@ -240,22 +246,17 @@ export class FederationGateway {
     }
   }
 
-  /** Executes a prepared plan; `seed` is root data already known (a subscription event). */
+  /**
+   * Executes a prepared plan; `seed` is root data already known (a subscription event) with the plan
+   * nodes that remain to run for it.
+   */
   async run(
     prepared: PreparedOperation,
     options: ExecuteOptions,
-    seed: { data: Record<string, unknown>; skipRoot: boolean } | undefined,
+    seed: { data: Record<string, unknown>; node: PlanNode | undefined } | undefined,
   ): Promise<GraphQLResult> {
     const { plan, variables } = prepared;
-    let node = plan.node;
-    if (seed?.skipRoot && node) {
-      node =
-        node.kind === 'Sequence'
-          ? node.nodes.length > 1
-            ? { kind: 'Sequence', nodes: node.nodes.slice(1) }
-            : undefined
-          : undefined;
-    }
+    const node = seed ? seed.node : plan.node;
     const { data, errors } = await executePlan(
       { ...plan, node },
       {
@@ -271,12 +272,7 @@ export class FederationGateway {
       },
     );
     if (plan.hasIntrospection) this.mergeIntrospection(prepared, data, errors);
-    const rootType =
-      plan.operationKind === 'query'
-        ? this.apiSchema.getQueryType()
-        : plan.operationKind === 'mutation'
-          ? this.apiSchema.getMutationType()
-          : this.apiSchema.getSubscriptionType();
+    const rootType = this.apiSchema.getRootType(plan.operationKind as OperationTypeNode);
     const completed = completeResponse(
       this.apiSchema,
       this.collector,
@@ -307,14 +303,20 @@ export class FederationGateway {
     } catch (error) {
       return errorResult(error);
     }
+    return this.subscribePrepared(prepared, options);
+  }
+
+  /** Runs a subscription already prepared by {@link prepare}. */
+  async subscribePrepared(
+    prepared: PreparedOperation,
+    options: ExecuteOptions = {},
+  ): Promise<AsyncGenerator<GraphQLResult> | GraphQLResult> {
     const split = splitSubscriptionPlan(prepared.plan.node);
     if (!split)
       return errorResult(new PlanningError('a subscription must start with a single subgraph fetch'));
     const url = this.subgraphUrls()[split.root.serviceName];
     if (!url) return errorResult(new PlanningError(`no URL for subgraph "${split.root.serviceName}"`));
-    const variables: Record<string, unknown> = {};
-    for (const name of split.root.variableUsages)
-      if (prepared.variables[name] !== undefined) variables[name] = prepared.variables[name];
+    const variables = pickVariables(split.root, prepared.variables);
     const events = subscribeToSubgraph(
       url,
       split.root.serviceName,
@@ -323,7 +325,8 @@ export class FederationGateway {
       options.headers,
       options.signal,
     );
-    const complete = (data: Record<string, unknown>) => this.run(prepared, options, { data, skipRoot: true });
+    const complete = (data: Record<string, unknown>) =>
+      this.run(prepared, options, { data, node: split.rest });
     async function* results(): AsyncGenerator<GraphQLResult> {
       try {
         for await (const event of events) {

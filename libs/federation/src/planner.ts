@@ -7,6 +7,7 @@ import {
   isListType,
   type GraphQLOutputType,
   type ValueNode,
+  type OperationTypeNode,
 } from 'graphql';
 import { collectFields } from './collect-fields.js';
 import type { NormalizedOperation, OperationKind } from './operation.js';
@@ -123,12 +124,7 @@ export class QueryPlanner {
 
   plan(operation: NormalizedOperation): QueryPlan {
     const { schema } = this.supergraph;
-    const rootType =
-      operation.kind === 'query'
-        ? schema.getQueryType()
-        : operation.kind === 'mutation'
-          ? schema.getMutationType()
-          : schema.getSubscriptionType();
+    const rootType = schema.getRootType(operation.kind as OperationTypeNode);
     if (!rootType) throw new PlanningError(`the supergraph has no ${operation.kind} type`);
     const fields = collectFields(schema, rootType.name, operation.selections);
     const hasIntrospection = fields.some((f) => INTROSPECTION_FIELDS.has(f.name));

@@ -3,14 +3,19 @@ import WebSocket from 'ws';
 import type { ExecutionError } from './executor.js';
 import type { FetchNode, PlanNode } from './plan.js';
 
-/** The root subscription fetch of a plan and whether more nodes follow it. */
+/** The root subscription fetch of a plan and the nodes that complete each of its events (if any). */
 export function splitSubscriptionPlan(
   node: PlanNode | undefined,
-): { root: FetchNode; hasRest: boolean } | undefined {
+): { root: FetchNode; rest: PlanNode | undefined } | undefined {
   if (!node) return undefined;
-  if (node.kind === 'Fetch') return { root: node, hasRest: false };
-  if (node.kind === 'Sequence' && node.nodes[0]?.kind === 'Fetch')
-    return { root: node.nodes[0], hasRest: node.nodes.length > 1 };
+  if (node.kind === 'Fetch') return { root: node, rest: undefined };
+  if (node.kind === 'Sequence' && node.nodes[0]?.kind === 'Fetch') {
+    const rest = node.nodes.slice(1);
+    return {
+      root: node.nodes[0],
+      rest: rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : { kind: 'Sequence', nodes: rest },
+    };
+  }
   return undefined;
 }
 

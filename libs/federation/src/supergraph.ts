@@ -69,6 +69,8 @@ export interface TypeInfo {
 
 export interface Supergraph {
   sdl: string;
+  /** The parsed SDL, shared with the API schema builder so the supergraph is parsed once. */
+  document: DocumentNode;
   schema: GraphQLSchema;
   joinVersion: string;
   subgraphs: Map<string, SubgraphInfo>;
@@ -320,7 +322,7 @@ export function parseSupergraph(sdl: string): Supergraph {
     }
   }
   if (!schema.getQueryType()) throw new SupergraphError('supergraph has no Query type');
-  return { sdl, schema, joinVersion, subgraphs, types, specNames };
+  return { sdl, document: doc, schema, joinVersion, subgraphs, types, specNames };
 }
 
 /** The object types a composite type can be at runtime. */

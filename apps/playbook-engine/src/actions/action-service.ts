@@ -28,6 +28,7 @@ export interface ExecutionBackend {
 
 export interface ExecutionReader {
   get(executionId: string): Promise<ExecutionSummary | undefined>;
+  getMany(executionIds: string[]): Promise<ExecutionSummary[]>;
   events(executionId: string): Promise<ExecutionEvent[]>;
 }
 
@@ -455,8 +456,19 @@ export class ActionService {
    * checks running Actions whose executions ended elsewhere.
    */
   async reconcile(): Promise<void> {
-    for (const stored of await this.deps.store.inPhases(['RUNNING', 'BEING_CANCELED']))
-      await this.follow(stored.action.name);
+    const running = await this.deps.store.inPhases(['RUNNING', 'BEING_CANCELED']);
+    const ids = running.flatMap((s) => s.action.status.runner?.status.executionId ?? []);
+    if (ids.length === 0) return;
+    // One query for every running Action's execution; only those that ended are followed.
+    const ended = new Set(
+      (await this.deps.executions.getMany(ids))
+        .filter((e) => isTerminalStatus(e.status))
+        .map((e) => e.execution_id),
+    );
+    for (const stored of running) {
+      const executionId = stored.action.status.runner?.status.executionId;
+      if (executionId && ended.has(executionId)) await this.follow(stored.action.name);
+    }
   }
 
   async recover(): Promise<void> {

@@ -6,7 +6,7 @@ import type {
   TypeInstance,
   TypeInstanceRef,
 } from '@switchyard/engine-client';
-import { iso, type Database, type Queryable } from '../storage/database.js';
+import { iso, whereEquals, type Database, type Queryable } from '../storage/database.js';
 import { ActionExistsError, ActionNotFoundError, InvalidActionStateError } from './errors.js';
 
 /** Engine-side state of an Action that the API does not show. */
@@ -97,18 +97,9 @@ export class ActionStore {
   }
 
   async list(filter: { phase?: ActionPhase; path?: string }): Promise<Action[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.phase) {
-      params.push(filter.phase);
-      where.push(`phase = $${params.length}`);
-    }
-    if (filter.path) {
-      params.push(filter.path);
-      where.push(`path = $${params.length}`);
-    }
+    const { clause, params } = whereEquals({ phase: filter.phase, path: filter.path });
     const rows = await this.db.query<Row>(
-      `SELECT document, internal FROM actions ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, name`,
+      `SELECT document, internal FROM actions ${clause} ORDER BY created_at, name`,
       params,
     );
     return rows.map((r) => fromRow(r).action);
@@ -215,18 +206,9 @@ export class ActionStore {
   }
 
   async typeInstances(filter: { path?: string; revision?: string }): Promise<TypeInstance[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.path) {
-      params.push(filter.path);
-      where.push(`type_path = $${params.length}`);
-    }
-    if (filter.revision) {
-      params.push(filter.revision);
-      where.push(`type_revision = $${params.length}`);
-    }
+    const { clause, params } = whereEquals({ type_path: filter.path, type_revision: filter.revision });
     const rows = await this.db.query<TypeInstanceRow>(
-      `SELECT ${TI_COLUMNS} FROM type_instances ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT 1000`,
+      `SELECT ${TI_COLUMNS} FROM type_instances ${clause} ORDER BY created_at, id LIMIT 1000`,
       params,
     );
     return rows.map(typeInstanceOf);

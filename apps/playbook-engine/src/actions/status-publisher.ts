@@ -106,12 +106,18 @@ export class ActionStatusPublisher {
       for (;;) {
         const batch = await this.store.unpublished(100);
         if (!batch.length) return;
-        for (const { id, message } of batch) {
-          await js.publish(actionStatusSubject(message.name, this.prefix), JSON.stringify(message), {
-            msgID: `${message.uid}:${message.seq}`,
-            timeout: 5_000,
-          });
-          await this.store.markPublished([id]);
+        const published: string[] = [];
+        try {
+          for (const { id, message } of batch) {
+            await js.publish(actionStatusSubject(message.name, this.prefix), JSON.stringify(message), {
+              msgID: `${message.uid}:${message.seq}`,
+              timeout: 5_000,
+            });
+            published.push(id);
+          }
+        } finally {
+          // One update per batch; a message published again after a failure is dropped by its msgID.
+          if (published.length) await this.store.markPublished(published);
         }
       }
     } catch (error) {

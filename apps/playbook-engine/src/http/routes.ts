@@ -46,10 +46,10 @@ function mapError(error: unknown): never {
   throw error;
 }
 
-const ID = EXECUTION_ID_PATTERN;
+
 function executionIdParam(req: Request): string {
   const id = String(req.params.id);
-  if (!ID.test(id)) throw new HttpError(400, 'INVALID_EXECUTION_ID', `"${id}" is not an execution id`);
+  if (!EXECUTION_ID_PATTERN.test(id)) throw new HttpError(400, 'INVALID_EXECUTION_ID', `"${id}" is not an execution id`);
   return id;
 }
 

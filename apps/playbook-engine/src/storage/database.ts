@@ -111,3 +111,18 @@ export function iso(value: unknown): string | null {
   if (value instanceof Date) return value.toISOString();
   return new Date(String(value)).toISOString();
 }
+
+/**
+ * `WHERE a = $1 AND b = $2 ...` for the conditions whose value is set, and the matching parameters; an empty
+ * clause when none is. Column names come from code, never from input.
+ */
+export function whereEquals(conditions: Record<string, unknown>): { clause: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const terms: string[] = [];
+  for (const [column, value] of Object.entries(conditions)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.push(value);
+    terms.push(`${column} = $${params.length}`);
+  }
+  return { clause: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}

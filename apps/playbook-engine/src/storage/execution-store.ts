@@ -5,7 +5,7 @@ import {
   type ExecutionStatus,
 } from '@switchyard/execution-events';
 import type { ExecutionSummary } from '@switchyard/engine-client';
-import { iso, type Database } from './database.js';
+import { iso, whereEquals, type Database } from './database.js';
 import { newEventId } from './ids.js';
 
 export interface NewEvent {
@@ -199,10 +199,9 @@ export class ExecutionStore {
   /** Several executions by id, in one query; unknown ids are left out. */
   async getMany(executionIds: string[]): Promise<ExecutionSummary[]> {
     if (executionIds.length === 0) return [];
-    const placeholders = executionIds.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.db.query<ExecutionRow>(
-      `SELECT ${COLUMNS} FROM executions WHERE execution_id IN (${placeholders})`,
-      executionIds,
+      `SELECT ${COLUMNS} FROM executions WHERE execution_id = ANY($1::text[])`,
+      [executionIds],
     );
     return rows.map(toSummary);
   }
@@ -211,10 +210,9 @@ export class ExecutionStore {
   async eventsOfMany(executionIds: string[]): Promise<Map<string, ExecutionEvent[]>> {
     const byExecution = new Map<string, ExecutionEvent[]>(executionIds.map((id) => [id, []]));
     if (executionIds.length === 0) return byExecution;
-    const placeholders = executionIds.map((_, i) => `$${i + 1}`).join(', ');
     const rows = await this.db.query<{ execution_id: string; payload: ExecutionEvent }>(
-      `SELECT execution_id, payload FROM events WHERE execution_id IN (${placeholders}) ORDER BY execution_id, seq`,
-      executionIds,
+      'SELECT execution_id, payload FROM events WHERE execution_id = ANY($1::text[]) ORDER BY execution_id, seq',
+      [executionIds],
     );
     for (const row of rows) byExecution.get(row.execution_id)?.push(row.payload);
     return byExecution;
@@ -227,21 +225,11 @@ export class ExecutionStore {
     limit: number;
     offset: number;
   }): Promise<{ executions: ExecutionSummary[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status) {
-      params.push(filter.status);
-      where.push(`status = $${params.length}`);
-    }
-    if (filter.path) {
-      params.push(filter.path);
-      where.push(`path = $${params.length}`);
-    }
-    if (filter.parentExecutionId) {
-      params.push(filter.parentExecutionId);
-      where.push(`parent_execution_id = $${params.length}`);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, params } = whereEquals({
+      status: filter.status,
+      path: filter.path,
+      parent_execution_id: filter.parentExecutionId,
+    });
     const total = await this.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM executions ${clause}`,
       params,

@@ -1,4 +1,4 @@
-import type { EngineClient, ExecutionDetail } from '@switchyard/engine-client';
+import { EXECUTION_ID_PATTERN, type EngineClient, type ExecutionDetail } from '@switchyard/engine-client';
 import type { ExecutionEvent, ExecutionStatus } from '@switchyard/execution-events';
 import { JSONScalar } from './json-scalar.js';
 import type { GatewayContext } from './context.js';
@@ -23,7 +23,6 @@ export interface ResolverDeps extends Omit<SubscriptionDeps, 'readExecution'> {
 }
 
 const MAX_PAGE = 100;
-const EXECUTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function encodeCursor(offset: number): string {
   return Buffer.from(`offset:${offset}`, 'utf8').toString('base64url');
@@ -37,7 +36,7 @@ export function decodeCursor(cursor: string | null | undefined): number {
 }
 
 function checkExecutionId(id: string): string {
-  if (!EXECUTION_ID.test(id))
+  if (!EXECUTION_ID_PATTERN.test(id))
     throw gatewayError('BAD_USER_INPUT', `"${id}" is not an execution id (letters, digits, - or _)`);
   return id;
 }
@@ -70,7 +69,6 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         ctx: GatewayContext,
       ): Promise<ExecutionView | null> => {
         await ctx.auth.session();
-        if (!EXECUTION_ID.test(args.id)) return null;
         const detail = await ctx.loaders.execution.load(args.id);
         if (!detail) return null;
         await ctx.auth.require(detail.path, 'view');

@@ -1,4 +1,10 @@
-import type { ColumnInfo, ScalarType, ScalarValue, TableInfo } from '@switchyard/dc-api';
+import {
+  DcRequestError,
+  type ColumnInfo,
+  type ScalarType,
+  type ScalarValue,
+  type TableInfo,
+} from '@switchyard/dc-api';
 
 export type Row = Record<string, ScalarValue>;
 
@@ -22,6 +28,19 @@ export class TableData {
 
   hasColumn(column: string): boolean {
     return this.columnTypes.has(column);
+  }
+
+  /** The type of `column`, or an `unknown-column` error naming `path` in the request. */
+  columnType(column: string, path: string): ScalarType {
+    const type = this.columnTypes.get(column);
+    if (type === undefined) {
+      throw new DcRequestError(
+        'unknown-column',
+        `${path}: table ${this.name} has no column ${JSON.stringify(column)}`,
+        { path, table: this.name, column },
+      );
+    }
+    return type;
   }
 
   /** The index of `column`, if one was built. */

@@ -54,14 +54,7 @@ function resolveColumn(
     rels.push(rel);
     current = rel.target;
   });
-  const type = current.columnTypes.get(column.name);
-  if (type === undefined) {
-    throw new DcRequestError(
-      'unknown-column',
-      `${path}.name: table ${current.name} has no column ${JSON.stringify(column.name)}`,
-      { path: `${path}.name`, table: current.name, column: column.name },
-    );
-  }
+  const type = current.columnType(column.name, `${path}.name`);
   const label = [...column.path, column.name].join('.');
   return { rels, table: current, name: column.name, type, label };
 }

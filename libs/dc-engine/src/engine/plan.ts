@@ -37,17 +37,7 @@ function planQuery(
       field.type === 'column' ? 'column' : 'relationship',
     );
     if (field.type === 'column') {
-      if (!table.hasColumn(field.column)) {
-        throw new DcRequestError(
-          'unknown-column',
-          `${fieldPath}: table ${table.name} has no column ${JSON.stringify(field.column)}`,
-          {
-            path: fieldPath,
-            table: table.name,
-            column: field.column,
-          },
-        );
-      }
+      table.columnType(field.column, fieldPath);
       fields.push({ kind: 'column', alias, column: field.column });
     } else {
       const relationship = scope.relationship(table, field.relationship, fieldPath);

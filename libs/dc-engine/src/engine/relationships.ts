@@ -78,37 +78,13 @@ export class QueryScope {
       const byName = this.relationships.get(source.name) ?? new Map<string, ResolvedRelationship>();
       this.relationships.set(source.name, byName);
       for (const [name, rel] of Object.entries(entry.relationships)) {
-        const relPath = joinPath(joinPath(`${base}.relationships`, name), 'target_table');
+        const relBase = joinPath(`${base}.relationships`, name);
+        const relPath = joinPath(relBase, 'target_table');
         const target = this.table(rel.target_table, relPath);
         const pairs = Object.entries(rel.column_mapping);
         for (const [s, t] of pairs) {
-          const mappingPath = joinPath(
-            joinPath(joinPath(`${base}.relationships`, name), 'column_mapping'),
-            s,
-          );
-          if (!source.hasColumn(s)) {
-            throw new DcRequestError(
-              'unknown-column',
-              `${mappingPath}: table ${source.name} has no column ${JSON.stringify(s)}`,
-              {
-                path: mappingPath,
-                table: source.name,
-                column: s,
-              },
-            );
-          }
-          if (!target.hasColumn(t)) {
-            throw new DcRequestError(
-              'unknown-column',
-              `${mappingPath}: table ${target.name} has no column ${JSON.stringify(t)}`,
-              {
-                path: mappingPath,
-                table: target.name,
-                column: t,
-              },
-            );
-          }
-          if (source.columnTypes.get(s) !== target.columnTypes.get(t)) {
+          const mappingPath = joinPath(joinPath(relBase, 'column_mapping'), s);
+          if (source.columnType(s, mappingPath) !== target.columnType(t, mappingPath)) {
             throw new DcRequestError(
               'type-mismatch',
               `${mappingPath}: ${source.name}.${s} (${source.columnTypes.get(s)}) cannot be joined to ${target.name}.${t} (${target.columnTypes.get(t)})`,

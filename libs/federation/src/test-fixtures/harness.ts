@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { composeServices } from '@theguild/federation-composition';
+import { composeSupergraph } from '../compose.js';
 import { execute, graphql, parse, subscribe, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -101,12 +101,9 @@ export async function startSubgraph(def: FixtureSubgraph): Promise<RunningSubgra
   };
 }
 
+/** Composes fixture subgraphs through the library's own composition path. */
 export function compose(defs: Array<{ name: string; typeDefs: string; url: string }>): string {
-  const result = composeServices(
-    defs.map((d) => ({ name: d.name, url: d.url, typeDefs: parse(d.typeDefs) })),
-  );
-  if (result.errors) throw new Error(result.errors.map((e) => e.message).join('\n'));
-  return result.supergraphSdl;
+  return composeSupergraph(defs.map((d) => ({ name: d.name, url: d.url, sdl: d.typeDefs })));
 }
 
 export interface Federation {
