@@ -70,9 +70,6 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 const env = { NODE_ENV: process.env.NODE_ENV ?? 'development' };
-// The connector agent serves Chinook when the shared data set sits beside the repository.
-const chinook = resolve(root, '..', 'shared', 'data', 'chinook.json');
-if (!process.env.DATASET_PATH && existsSync(chinook)) env.DATASET_PATH = chinook;
 if (!process.env.NATS_URL) {
   const natsPort = Number(process.env.SWITCHYARD_NATS_PORT ?? 4222);
   if (await portOpen(natsPort)) {

@@ -86,6 +86,7 @@ for (const scale of scales) {
     app: 'connector-agent',
     env: {
       DATASET_PATH: '',
+      DATASET: 'synthetic',
       SYNTHETIC_SCALE: String(scale),
       LOG_LEVEL: 'warn',
       NODE_OPTIONS: '--max-old-space-size=8192 --max-semi-space-size=64',

@@ -7,6 +7,7 @@ describe('connector agent configuration', () => {
     const config = parseConnectorAgentEnv({});
     expect(config).toMatchObject({
       PORT: 8100,
+      DATASET: 'chinook',
       SYNTHETIC_SCALE: 1,
       SYNTHETIC_SEED: 42,
       MAX_REQUEST_DEPTH: 64,
@@ -16,6 +17,7 @@ describe('connector agent configuration', () => {
   });
 
   it('names the variable that is wrong', () => {
+    expect(() => parseConnectorAgentEnv({ DATASET: 'northwind' })).toThrow(/DATASET/);
     expect(() => parseConnectorAgentEnv({ SYNTHETIC_SCALE: '0' })).toThrow(ConfigError);
     expect(() => parseConnectorAgentEnv({ SYNTHETIC_SCALE: 'big' })).toThrow(
       /SYNTHETIC_SCALE: expected an integer from 1 to 1000/,

@@ -3,8 +3,10 @@ import { baseServiceEnv, envVar, parseEnv, type Env } from '@switchyard/service-
 /** Environment variables of the connector agent. */
 export const connectorAgentEnv = {
   ...baseServiceEnv(8100),
-  /** A `{ Table: [rows] }` JSON file; unset = the synthetic data set. */
+  /** A `{ Table: [rows] }` JSON file (`.json` or `.json.gz`); wins over DATASET when set. */
   DATASET_PATH: envVar.optionalString(),
+  /** The built-in data set: `chinook` (bundled, 15,607 rows) or `synthetic` (generated, SYNTHETIC_SCALE). */
+  DATASET: envVar.enumOf(['chinook', 'synthetic'] as const, 'chinook'),
   /** Scale of the synthetic data set (1 = Chinook's 15,607 rows; 100 = about 1.56M rows). `--scale N` overrides it. */
   SYNTHETIC_SCALE: envVar.int(1, 1, 1000),
   /** Seed of the synthetic data set. */

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { startChildApp } from '@switchyard/testing';
-import { chinookPath } from './test-fixtures/chinook.js';
 
 describe('main', () => {
-  it('starts from the environment over a data set file, serves, and exits 0 on SIGTERM', async () => {
-    const app = await startChildApp({ app: 'connector-agent', env: { DATASET_PATH: chinookPath() } });
+  it('serves the bundled Chinook data set by default, and exits 0 on SIGTERM', async () => {
+    const app = await startChildApp({ app: 'connector-agent', env: { DATASET_PATH: '', DATASET: '' } });
     try {
       const health = await fetch(`${app.url}/health`);
       expect(health.status).toBe(204);
@@ -27,10 +26,10 @@ describe('main', () => {
     }
   });
 
-  it('serves the synthetic data set when DATASET_PATH is unset, at SYNTHETIC_SCALE', async () => {
+  it('serves the synthetic data set with DATASET=synthetic, at SYNTHETIC_SCALE', async () => {
     const app = await startChildApp({
       app: 'connector-agent',
-      env: { DATASET_PATH: '', SYNTHETIC_SCALE: '2' },
+      env: { DATASET_PATH: '', DATASET: 'synthetic', SYNTHETIC_SCALE: '2' },
     });
     try {
       const res = await fetch(`${app.url}/query`, {

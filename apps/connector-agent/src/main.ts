@@ -1,14 +1,17 @@
 import { createLogger, loadEnvOrExit } from '@switchyard/service-kit';
 import { connectorAgentEnv, scaleFromArgs } from './config.js';
-import { loadDatasetFile, syntheticDataset } from '@switchyard/dc-engine';
+import { loadChinookDataset, loadDatasetFile, syntheticDataset } from '@switchyard/dc-engine';
 import { createConnectorAgentService } from './server.js';
 
 const config = loadEnvOrExit(connectorAgentEnv);
 const logger = createLogger({ name: 'connector-agent', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
 
 let scale: number;
+let synthetic = config.DATASET === 'synthetic';
 try {
-  scale = scaleFromArgs(process.argv.slice(2)) ?? config.SYNTHETIC_SCALE;
+  const scaleArg = scaleFromArgs(process.argv.slice(2));
+  if (scaleArg !== undefined) synthetic = true;
+  scale = scaleArg ?? config.SYNTHETIC_SCALE;
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);
@@ -19,7 +22,9 @@ let dataset;
 try {
   dataset = config.DATASET_PATH
     ? await loadDatasetFile(config.DATASET_PATH)
-    : syntheticDataset({ scale, seed: config.SYNTHETIC_SEED });
+    : synthetic
+      ? syntheticDataset({ scale, seed: config.SYNTHETIC_SEED })
+      : await loadChinookDataset();
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);

@@ -1,6 +1,7 @@
 export { buildDataset, DatasetError } from './dataset/dataset.js';
 export type { Dataset } from './dataset/dataset.js';
-export { loadDatasetFile } from './dataset/load-dataset.js';
+export { loadDatasetFile, readRawDatasetFile } from './dataset/load-dataset.js';
+export { chinookDataPath, loadChinookDataset } from './dataset/chinook-data.js';
 export { generateSyntheticData, syntheticDataset } from './dataset/synthetic.js';
 export type { SyntheticOptions } from './dataset/synthetic.js';
 export { chinookRelationships, chinookTables } from './dataset/chinook-description.js';

@@ -1,30 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { createDcClient, type AgentConfig, type DcClient } from '@switchyard/dc-api';
-import { workspaceRoot } from '@switchyard/testing';
 import type { Service } from '@switchyard/service-kit';
-import { loadDatasetFile } from '@switchyard/dc-engine';
+import { chinookDataPath, loadChinookDataset, readRawDatasetFile } from '@switchyard/dc-engine';
 import { createConnectorAgentService } from '../server.js';
 
 export type RawRow = Record<string, string | number | boolean | null>;
 export type RawChinook = Record<string, RawRow[]>;
 
-/** DATASET_PATH, or ../shared/data/chinook.json next to the repository; fails loudly when it is missing. */
-export function chinookPath(): string {
-  const path = process.env.DATASET_PATH || resolve(workspaceRoot, '../shared/data/chinook.json');
-  if (!existsSync(path)) {
-    throw new Error(
-      `The Chinook data set was not found at ${path}. Set DATASET_PATH to a { Table: [rows] } JSON file ` +
-        'or place chinook.json at ../shared/data/ relative to the repository root.',
-    );
-  }
-  return path;
-}
+/** The Chinook data set bundled in libs/dc-engine (the agent's default). */
+export const chinookPath = (): string => chinookDataPath;
 
-let raw: RawChinook | undefined;
-/** The raw JSON, read independently of the agent's loader (expected answers are computed from it). */
+/** The raw JSON, read independently of the agent's indexes (expected answers are computed from it). */
+const raw = (await readRawDatasetFile(chinookDataPath)) as RawChinook;
 export function chinook(): RawChinook {
-  raw ??= JSON.parse(readFileSync(chinookPath(), 'utf8')) as RawChinook;
   return raw;
 }
 
@@ -53,7 +40,7 @@ export const SOURCE_HEADERS = {
 
 /** Starts the agent over Chinook on a free port (a real HTTP server). */
 export async function startChinookAgent(): Promise<RunningAgent> {
-  const dataset = await loadDatasetFile(chinookPath());
+  const dataset = await loadChinookDataset();
   const service = createConnectorAgentService({ port: 0, host: '127.0.0.1' }, { dataset });
   const { url } = await service.listen();
   const call = async (method: string, path: string, body: unknown, headers?: Record<string, string>) => {
