@@ -7,6 +7,12 @@ import {
   type GraphQLResult,
   type PreparedOperation,
 } from '@switchyard/federation';
+import {
+  GRAPHIQL_ASSETS_PATH,
+  graphiqlAssetsHandler,
+  graphiqlPage,
+  sendGraphiqlPage,
+} from '@switchyard/graphiql';
 import { createService, silentLogger, type Service } from '@switchyard/service-kit';
 import type { Request, Response } from 'express';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
@@ -15,7 +21,6 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { parseSubgraphList, parseTimeouts, type RouterConfig } from './config.js';
 import { corsMiddleware } from './cors.js';
-import { landingPage } from './landing-page.js';
 import { createRouterMetrics } from './router-metrics.js';
 import { SupergraphSource } from './supergraph-source.js';
 
@@ -164,11 +169,17 @@ export async function createRouterService(
     send(req, res, result);
   };
 
+  const landingPage = graphiqlPage({
+    title: 'Switchyard federation router',
+    endpoint: GRAPHQL_PATH,
+    assetsPath: GRAPHIQL_ASSETS_PATH,
+  });
+  if (config.LANDING_PAGE) app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssetsHandler());
   app.get(GRAPHQL_PATH, async (req, res) => {
     const query = req.query.query;
     if (query === undefined) {
       if (config.LANDING_PAGE && (req.headers.accept ?? '').includes('text/html')) {
-        res.type('html').send(landingPage(GRAPHQL_PATH));
+        sendGraphiqlPage(res, landingPage);
         return;
       }
       send(req, res, errorBody('Must provide a query string.', 'BAD_REQUEST'), 400);

@@ -398,8 +398,11 @@ describe('GraphQL', () => {
     const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('graphiql');
-    expect(html).toContain('createFetcher');
+    expect(html).toContain('id="session-token"');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    const script = await fetch(`${url}/graphiql/graphiql-page.js`);
+    expect(script.status).toBe(200);
+    expect(await script.text()).toContain('createFetcher');
     const root = await fetch(`${url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/graphql');

@@ -7,6 +7,12 @@ import {
   type ActionsClient,
   type EngineClient,
 } from '@switchyard/engine-client';
+import {
+  GRAPHIQL_ASSETS_PATH,
+  graphiqlAssetsHandler,
+  graphiqlPage,
+  sendGraphiqlPage,
+} from '@switchyard/graphiql';
 import type { HttpError } from '@switchyard/service-kit';
 import { createService, type Logger, type Service } from '@switchyard/service-kit';
 import type { Request } from 'express';
@@ -24,7 +30,6 @@ import { createContext, type GatewayContext } from './graphql/context.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { authRoutes } from './http/auth-routes.js';
-import { graphiqlPage } from './http/graphiql-page.js';
 import { graphqlErrorBody, queryLimitMiddleware } from './http/graphql-limits.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { attachGraphQLWs } from './ws/graphql-ws-server.js';
@@ -181,13 +186,19 @@ export async function createGatewayService(
     res.redirect(302, GRAPHQL_PATH);
   });
   if (config.GRAPHIQL_ENABLED) {
-    const page = graphiqlPage({ path: GRAPHQL_PATH });
+    const page = graphiqlPage({
+      title: 'Switchyard playbook gateway',
+      endpoint: GRAPHQL_PATH,
+      assetsPath: GRAPHIQL_ASSETS_PATH,
+      sessionToken: true,
+    });
+    app.use(GRAPHIQL_ASSETS_PATH, graphiqlAssetsHandler());
     app.get(GRAPHQL_PATH, (req, res, next) => {
       if (req.query.query !== undefined || !req.accepts('html')) {
         next();
         return;
       }
-      res.type('html').send(page);
+      sendGraphiqlPage(res, page);
     });
   }
 
