@@ -1,6 +1,36 @@
 // @ts-check
+import { existsSync, readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** Workspace folders under `dir` that hold a package.json, e.g. ['federation-router', ...]. */
+const workspaces = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(`${dir}/${d.name}/package.json`))
+        .map((d) => d.name)
+    : [];
+const apps = workspaces('apps');
+
+/**
+ * Module boundaries: libs never import apps; apps never import each other; a lib or app reaches another
+ * workspace only through its package name (no relative paths into another workspace's folder).
+ */
+const boundaries = (message, forbidden) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: forbidden, message },
+        {
+          group: ['**/../apps/**', '**/../libs/**', '../../*/src/**', '../../*/dist/**'],
+          message:
+            'Import another workspace through its package name (@switchyard/<name>), not a relative path.',
+        },
+      ],
+    },
+  ],
+});
 
 export default tseslint.config(
   {
@@ -36,4 +66,20 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    files: ['libs/**/*.{ts,js,mjs}'],
+    rules: boundaries(
+      'Libraries never import apps: move the code into a lib.',
+      apps.flatMap((app) => [`@switchyard/${app}`, `@switchyard/${app}/*`]),
+    ),
+  },
+  ...apps.map((app) => ({
+    files: [`apps/${app}/**/*.{ts,js,mjs}`],
+    rules: boundaries(
+      'Apps never import each other: share the code through a lib.',
+      apps
+        .filter((other) => other !== app)
+        .flatMap((other) => [`@switchyard/${other}`, `@switchyard/${other}/*`]),
+    ),
+  })),
 );

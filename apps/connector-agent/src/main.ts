@@ -42,6 +42,7 @@ const service = createConnectorAgentService(
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     maxRequestDepth: config.MAX_REQUEST_DEPTH,
     maxSources: config.MAX_SOURCES,
+    corsOrigins: config.CORS_ORIGINS,
   },
   { dataset, logger },
 );

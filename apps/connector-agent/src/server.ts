@@ -26,6 +26,8 @@ export interface ConnectorAgentSettings {
   shutdownTimeoutMs?: number;
   maxRequestDepth?: number;
   maxSources?: number;
+  /** Origins allowed by CORS (`*` for any); empty = no CORS headers. */
+  corsOrigins?: readonly string[];
 }
 
 export interface ConnectorAgentDeps {
@@ -86,6 +88,7 @@ export function createConnectorAgentService(
     logger: deps.logger,
     bodyLimit: settings.bodyLimit,
     shutdownTimeoutMs: settings.shutdownTimeoutMs,
+    cors: { origins: settings.corsOrigins ?? [] },
     readiness: {
       dataset: () => {
         if (dataset.tables.size === 0) throw new Error(`no tables loaded from ${dataset.origin}`);

@@ -20,7 +20,6 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { parseSubgraphList, parseTimeouts, type RouterConfig } from './config.js';
-import { corsMiddleware } from './cors.js';
 import { createRouterMetrics } from './router-metrics.js';
 import { SupergraphSource } from './supergraph-source.js';
 
@@ -87,6 +86,10 @@ export async function createRouterService(
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     formatError: (error, req) =>
       req.path === GRAPHQL_PATH ? errorBody(error.message, error.code) : error.toBody(),
+    cors: {
+      origins: config.CORS_ORIGINS,
+      allowHeaders: ['content-type', 'authorization', 'x-switchyard-plan', 'x-request-id'],
+    },
   });
   const metrics = createRouterMetrics(service.metrics);
   const clients = new SubgraphClients({ defaultTimeoutMs: config.SUBGRAPH_TIMEOUT_MS });
@@ -132,7 +135,6 @@ export async function createRouterService(
   });
 
   const { app } = service;
-  app.use(GRAPHQL_PATH, corsMiddleware(config.CORS_ORIGINS));
 
   const run = async (
     req: Request,

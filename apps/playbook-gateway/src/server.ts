@@ -14,14 +14,13 @@ import {
   sendGraphiqlPage,
 } from '@switchyard/graphiql';
 import type { HttpError } from '@switchyard/service-kit';
-import { createService, type Logger, type Service } from '@switchyard/service-kit';
+import { createOriginPolicy, createService, type Logger, type Service } from '@switchyard/service-kit';
 import type { Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthPlaybooks } from './auth/auth-playbooks.js';
 import { extractSessionToken } from './auth/session-token.js';
 import { SessionService } from './auth/session-service.js';
 import type { GatewayConfig } from './config.js';
-import { corsMiddleware, createOriginPolicy } from './edge/cors.js';
 import { rateLimitMiddleware } from './edge/rate-limit-middleware.js';
 import { RateLimiter } from './edge/rate-limiter.js';
 import { ExecutionFeeds } from './events/execution-feeds.js';
@@ -102,6 +101,11 @@ export async function createGatewayService(
       if (req.path === GRAPHQL_PATH) return graphqlErrorBody(error.message, error.code);
       return error.toBody();
     },
+    cors: {
+      origins: config.CORS_ORIGINS,
+      credentials: true,
+      allowHeaders: ['content-type', 'authorization', 'x-session-token', 'x-request-id', 'apollo-require-preflight'],
+    },
   });
   const { app, logger } = service;
   const metrics = createGatewayMetrics(service.metrics);
@@ -181,7 +185,6 @@ export async function createGatewayService(
   await apollo.start();
   service.onShutdown(() => apollo.stop());
 
-  app.use(corsMiddleware({ origins: config.CORS_ORIGINS }));
   app.get('/', (_req, res) => {
     res.redirect(302, GRAPHQL_PATH);
   });

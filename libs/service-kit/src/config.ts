@@ -110,6 +110,8 @@ export function baseServiceEnv(defaultPort: number) {
     LOG_FORMAT: envVar.enumOf(['json', 'pretty'] as const, production ? 'json' : 'pretty'),
     BODY_LIMIT: envVar.bytes('1mb'),
     SHUTDOWN_TIMEOUT_MS: envVar.int(10_000, 0, 600_000),
+    /** Origins allowed by CORS (`*` for any); empty = no CORS headers. */
+    CORS_ORIGINS: envVar.list([]),
   };
 }
 

@@ -9,3 +9,5 @@ export { runReadinessChecks } from './readiness.js';
 export type { ReadinessCheck, ReadinessReport } from './readiness.js';
 export { createService } from './service.js';
 export type { Service, ServiceOptions, ListenAddress, ClosableSocketServer } from './service.js';
+export { corsMiddleware, createOriginPolicy, normalizeOrigin } from './cors.js';
+export type { CorsOptions } from './cors.js';

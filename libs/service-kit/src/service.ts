@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { corsMiddleware, type CorsOptions } from './cors.js';
 import { HttpError, toHttpError } from './http-error.js';
 import { createHttpMetrics } from './metrics.js';
 import type { Registry } from 'prom-client';
@@ -34,6 +35,8 @@ export interface ServiceOptions {
   health?: (req: Request, res: Response) => void | Promise<void>;
   /** Shapes the body of an error response; default `{ error: { code, message, details? } }`. */
   formatError?: (error: HttpError, req: Request) => unknown;
+  /** CORS for every route (see {@link corsMiddleware}); unset or no origins: no CORS headers. */
+  cors?: CorsOptions;
 }
 
 export interface ListenAddress {
@@ -110,6 +113,7 @@ export function createService(options: ServiceOptions): Service {
     }),
   );
   app.use(metrics.middleware);
+  if (options.cors && options.cors.origins.length > 0) app.use(corsMiddleware(options.cors));
 
   app.get(
     '/health',

@@ -18,6 +18,7 @@ export async function runSubgraph(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     introspection: env.INTROSPECTION,
     landingPage: env.LANDING_PAGE,
+    corsOrigins: env.CORS_ORIGINS,
   });
   subgraph.service.exitOnSignals();
   await subgraph.service.listen();

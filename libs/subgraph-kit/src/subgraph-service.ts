@@ -20,6 +20,8 @@ export interface SubgraphRuntimeOptions {
   shutdownTimeoutMs?: number;
   introspection?: boolean;
   landingPage?: boolean;
+  /** Origins allowed by CORS (`*` for any); empty = no CORS headers. */
+  corsOrigins?: readonly string[];
 }
 
 export interface SubgraphServiceOptions extends SubgraphRuntimeOptions {
@@ -45,6 +47,7 @@ export async function createSubgraphService(options: SubgraphServiceOptions): Pr
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: options.shutdownTimeoutMs } : {}),
+    cors: { origins: options.corsOrigins ?? [] },
   });
   const apollo = new ApolloServer({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './rate-limiter.js';
-import { createOriginPolicy, normalizeOrigin } from './cors.js';
+import { createOriginPolicy, normalizeOrigin } from '@switchyard/service-kit';
 
 describe('RateLimiter', () => {
   it('allows `limit` hits per key and window, then refuses until the window resets', () => {
