@@ -31,3 +31,5 @@ export { subscribeExecutionEvents, waitForTerminalEvent } from './subscriber.js'
 export type { SubscribeExecutionOptions, WaitForTerminalOptions } from './subscriber.js';
 export { connectNats } from './connection.js';
 export type { NatsConnection } from './connection.js';
+export { parseNatsServers, redactNatsUrl } from './nats-url.js';
+export type { NatsServerSettings } from './nats-url.js';

@@ -5,7 +5,7 @@ export { findBinary, postgresBinDirs } from './binaries.js';
 export { spawnManaged } from './child-process.js';
 export type { ManagedProcess } from './child-process.js';
 export { startNats } from './nats.js';
-export type { TestNats } from './nats.js';
+export type { StartNatsOptions, TestNats } from './nats.js';
 export { startPostgres } from './postgres.js';
 export type { TestPostgres } from './postgres.js';
 export { startChildApp, startInProcess, tsNodeArgs, workspaceRoot } from './app.js';

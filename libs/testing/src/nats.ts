@@ -24,18 +24,24 @@ const NATS_IMAGE = process.env.SWITCHYARD_NATS_IMAGE ?? 'nats:2.10-alpine';
 const INSTALL_HINT = 'install it with `apt-get install -y nats-server` (Debian) or put the binary on PATH';
 
 /** Starts a NATS server with JetStream on a free port: a container when a runtime answers, else `nats-server`. */
-export async function startNats(): Promise<TestNats> {
-  return (await useContainers()) ? startNatsContainer() : startLocalNats();
+export async function startNats(options: StartNatsOptions = {}): Promise<TestNats> {
+  return (await useContainers()) ? startNatsContainer(options) : startLocalNats(options);
 }
 
-async function startLocalNats(): Promise<TestNats> {
+export interface StartNatsOptions {
+  /** Require this token from clients (`nats-server --auth`); connect with `nats://TOKEN@127.0.0.1:PORT`. */
+  token?: string;
+}
+
+async function startLocalNats(options: StartNatsOptions): Promise<TestNats> {
   const binary = findBinary('nats-server', INSTALL_HINT);
   const port = await getFreePort();
   const storeDir = await mkdtemp(join(tmpdir(), 'switchyard-nats-'));
   let proc: ManagedProcess | undefined;
 
   const launch = async () => {
-    const current = spawnManaged(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir]);
+    const auth = options.token ? ['--auth', options.token] : [];
+    const current = spawnManaged(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...auth]);
     proc = current;
     let exitedEarly = false;
     void current.exited.then(() => {
@@ -65,12 +71,12 @@ async function startLocalNats(): Promise<TestNats> {
   };
 }
 
-async function startNatsContainer(): Promise<TestNats> {
+async function startNatsContainer(options: StartNatsOptions): Promise<TestNats> {
   const { NatsContainer } = await import('@testcontainers/nats');
   // A fixed host port so that clients can reconnect to the same address after pause/resume.
   const port = await getFreePort();
-  const container = await new NatsContainer(NATS_IMAGE)
-    .withJetStream()
+  const base = new NatsContainer(NATS_IMAGE).withJetStream();
+  const container = await (options.token ? base.withArg('--auth', options.token) : base)
     .withExposedPorts({ container: 4222, host: port })
     .start();
   return {

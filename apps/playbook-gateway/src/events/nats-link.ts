@@ -1,4 +1,4 @@
-import { connectNats, type NatsConnection } from '@switchyard/execution-events';
+import { connectNats, redactNatsUrl, type NatsConnection } from '@switchyard/execution-events';
 import type { Logger } from '@switchyard/service-kit';
 import { UpstreamError } from '../errors.js';
 
@@ -33,7 +33,7 @@ export function linkNats(url: string, logger: Logger, name = 'playbook-gateway')
     }
     connected = true;
     resolveFirst(nc);
-    logger.info({ url }, 'connected to NATS');
+    logger.info({ url: redactNatsUrl(url) }, 'connected to NATS');
     for await (const status of nc.status()) {
       if (status.type === 'disconnect') {
         connected = false;
