@@ -41,7 +41,16 @@ async function startLocalNats(options: StartNatsOptions): Promise<TestNats> {
 
   const launch = async () => {
     const auth = options.token ? ['--auth', options.token] : [];
-    const current = spawnManaged(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir, ...auth]);
+    const current = spawnManaged(binary, [
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-js',
+      '-sd',
+      storeDir,
+      ...auth,
+    ]);
     proc = current;
     let exitedEarly = false;
     void current.exited.then(() => {
