@@ -1,42 +1,62 @@
 # syntax=docker/dockerfile:1.7
-# One image per app:  docker build --build-arg APP=astronauts-subgraph -t switchyard/astronauts-subgraph .
-ARG NODE_VERSION=20
+# One image per app, carrying only that app's production dependency closure:
+#   docker build --build-arg APP=federation-router -t switchyard/federation-router .
+# Layers are ordered for caching: workspace manifests -> npm ci (cache mount) -> sources -> build.
+ARG NODE_VERSION=22
 
-# ---- build: install everything, compile the app and the libraries it depends on ----------------------
-FROM node:${NODE_VERSION}-bookworm-slim AS build
-ARG APP
-RUN test -n "${APP}" || (echo "build arg APP is required, e.g. --build-arg APP=astronauts-subgraph" && false)
+FROM node:${NODE_VERSION}-bookworm-slim AS base
 WORKDIR /repo
-ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NPM_CONFIG_UPDATE_NOTIFIER=false
+
+# ---- manifests: package.json of the root and of every workspace, nothing else ---------------------------
+# This stage reruns on any change, but its output only changes when a manifest does, so the npm ci layers
+# below stay cached across source edits.
+FROM base AS manifests
+COPY . /src
+RUN cd /src \
+ && mkdir -p /manifests \
+ && cp package.json package-lock.json /manifests/ \
+ && for f in apps/*/package.json libs/*/package.json; do mkdir -p "/manifests/${f%/package.json}" && cp "$f" "/manifests/$f"; done
+
+# ---- deps: every dependency, for building ----------------------------------------------------------------
+FROM base AS deps
+COPY --from=manifests /manifests/ ./
+# No dependency needs its install scripts (nx and esbuild ship platform binaries as packages).
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --no-audit --no-fund --ignore-scripts
+
+# ---- prod-deps: the production dependency closure of one app --------------------------------------------
+FROM base AS prod-deps
+ARG APP
+RUN test -n "${APP}" || (echo "build arg APP is required, e.g. --build-arg APP=federation-router" && false)
+COPY --from=manifests /manifests/ ./
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --omit=dev --no-audit --no-fund --ignore-scripts --workspace "apps/${APP}"
+
+# ---- build: sources, then compile the app and the libraries it depends on --------------------------------
+FROM deps AS build
+ARG APP
 COPY . .
-# No dependency needs its install scripts to build (nx and esbuild ship platform binaries as packages).
-RUN npm ci --no-audit --no-fund --ignore-scripts
 RUN npx nx run "${APP}:build" --output-style=stream
-# Stage the runtime tree: every workspace manifest (npm ci needs them all), built dist folders, and data.
-RUN mkdir -p /out \
- && cp package.json package-lock.json /out/ \
+# Stage what the runtime needs: built dist folders and data of every workspace, and the app's files.
+RUN mkdir -p /out/scripts /out/playbooks \
  && for dir in apps/* libs/*; do \
-      mkdir -p "/out/$dir" && cp "$dir/package.json" "/out/$dir/"; \
-      if [ -d "$dir/dist" ]; then cp -r "$dir/dist" "/out/$dir/dist"; fi; \
+      if [ -d "$dir/dist" ]; then mkdir -p "/out/$dir" && cp -r "$dir/dist" "/out/$dir/dist"; fi; \
+      if [ -d "$dir/data" ]; then mkdir -p "/out/$dir" && cp -r "$dir/data" "/out/$dir/data"; fi; \
     done \
  && cp supergraph.graphql /out/ \
- && mkdir -p /out/scripts && cp scripts/healthcheck.mjs /out/scripts/ \
- && mkdir -p /out/playbooks && if [ -d playbooks ]; then cp -r playbooks/. /out/playbooks/; fi
+ && cp scripts/healthcheck.mjs /out/scripts/ \
+ && cp -r playbooks/. /out/playbooks/
 
-# ---- runtime: production dependencies only, non-root ---------------------------------------------------
+# ---- runtime: Node 22 LTS, production dependencies of APP only, non-root --------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ARG APP
 ENV NODE_ENV=production APP=${APP} HOST=0.0.0.0 LOG_FORMAT=json
 WORKDIR /app
-COPY --from=build /out/package.json /out/package-lock.json ./
-COPY --from=build /out/apps ./apps
-COPY --from=build /out/libs ./libs
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
-COPY --from=build /out/supergraph.graphql ./supergraph.graphql
-COPY --from=build /out/scripts ./scripts
-COPY --from=build /out/playbooks ./playbooks
+COPY --from=prod-deps /repo/ ./
+COPY --from=build /out/ ./
 RUN mkdir -p /app/.data && chown -R node:node /app/.data
 USER node
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
 STOPSIGNAL SIGTERM
 CMD ["sh", "-c", "exec node apps/${APP}/dist/main.js"]
