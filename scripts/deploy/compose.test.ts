@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { interpolate, MissingVariableError, variableReferences } from './compose-interpolate.ts';
@@ -55,6 +56,12 @@ describe('docker-compose.yml', () => {
     };
     // Compose casts interpolated strings such as replicas "2" to the schema's type, so Ajv does too.
     const ajv = new Ajv2019({ strict: false, allErrors: true, coerceTypes: true });
+    addFormats.default(ajv);
+    // Compose's own formats: port mappings, Go durations and subnets.
+    ajv.addFormat('ports', /^((\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]):)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/i);
+    ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+    ajv.addFormat('subnet_ip_address', /^[0-9a-f.:]+\/\d{1,3}$/i);
     const validate = ajv.compile(dropIds(schema) as object);
     // The schema predates the top-level `name` (project name) that current Compose accepts.
     const { name, ...rest } = structuredClone(compose) as ComposeFile & { name?: string };

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderKustomization, strategicMerge, type K8sObject } from './kustomize.ts';
 
 const root = resolve(import.meta.dirname, '../..');
+const require = createRequire(import.meta.url);
 const base = join(root, 'deploy/k8s/base');
 const dev = join(root, 'deploy/k8s/overlays/dev');
 /** secrets.env is not committed; the test renders the overlay with sample values in its place. */
