@@ -16,14 +16,12 @@ const rendered = {
 };
 
 /** Validates one object against the Kubernetes JSON schema of its apiVersion and kind (kubernetes-models). */
-async function validateObject(object: K8sObject): Promise<void> {
+function validateObject(object: K8sObject): void {
   const [group, version] = object.apiVersion.includes('/')
     ? object.apiVersion.split('/')
     : ['', object.apiVersion];
-  const module = (await import(`kubernetes-models/${group ? `${group}/` : ''}${version}`)) as Record<
-    string,
-    new (data: unknown) => { validate(): void }
-  >;
+  const modelPath = ['kubernetes-models', group, version].filter(Boolean).join('/');
+  const module = require(modelPath) as Record<string, new (data: unknown) => { validate(): void }>;
   const Model = module[object.kind];
   if (!Model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
   const { apiVersion: _a, kind: _k, ...body } = object;
@@ -53,10 +51,10 @@ type Policy = {
 };
 
 describe.each(Object.entries(rendered))('kubernetes manifests (%s)', (name, objects) => {
-  it('validate against the Kubernetes JSON schemas, object by object', async () => {
+  it('validate against the Kubernetes JSON schemas, object by object', () => {
     expect(objects.length).toBeGreaterThan(30);
     for (const object of objects) {
-      await expect(validateObject(object), `${object.kind}/${object.metadata.name}`).resolves.toBeUndefined();
+      expect(() => validateObject(object), `${object.kind}/${object.metadata.name}`).not.toThrow();
     }
   });
 
