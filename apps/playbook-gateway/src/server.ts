@@ -104,7 +104,13 @@ export async function createGatewayService(
     cors: {
       origins: config.CORS_ORIGINS,
       credentials: true,
-      allowHeaders: ['content-type', 'authorization', 'x-session-token', 'x-request-id', 'apollo-require-preflight'],
+      allowHeaders: [
+        'content-type',
+        'authorization',
+        'x-session-token',
+        'x-request-id',
+        'apollo-require-preflight',
+      ],
     },
   });
   const { app, logger } = service;
