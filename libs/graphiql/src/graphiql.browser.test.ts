@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, localOnlyContext } from './test-fixtures/browser.js';
+import { launchChromium, localOnlyContext, runInGraphiql } from './browser-testing.js';
 import { startGraphqlTestServer } from './test-fixtures/graphql-test-server.js';
 
 let browser: Browser;
@@ -13,41 +13,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** The response panel's text, parsed and re-serialized ('' while it holds no JSON). */
-async function shownResult(page: Page): Promise<string> {
-  const text = (await page.evaluate(
-    "document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror.getValue() ?? ''",
-  )) as string;
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return '';
-  }
-}
-
-/**
- * Puts an operation into GraphiQL's query editor, runs it and waits until the response panel shows `expected`.
- * GraphiQL parses the editor's text after a short debounce and picks HTTP or graphql-ws from that parse, so a run
- * that went out before the parse caught up is repeated.
- */
+/** Runs an operation in the page and expects the response panel to show `expected`. */
 async function run(page: Page, operation: string, expected: unknown): Promise<void> {
-  await page.evaluate(
-    `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(${JSON.stringify(operation)})`,
-  );
-  const want = JSON.stringify(expected);
-  let last = '';
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await page.click('.graphiql-execute-button');
-    try {
-      await expect
-        .poll(async () => (last = await shownResult(page)), { timeout: 2_000, interval: 50 })
-        .toBe(want);
-      return;
-    } catch {
-      // not there yet: run again
-    }
-  }
-  expect(last).toBe(want);
+  expect(await runInGraphiql(page, operation, expected)).toBe(JSON.stringify(expected));
 }
 
 describe('GraphiQL page in headless Chromium, network limited to 127.0.0.1', () => {
