@@ -51,6 +51,11 @@ RUN mkdir -p /out/scripts /out/playbooks \
 # ---- runtime: Node 22 LTS, production dependencies of APP only, non-root --------------------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ARG APP
+# Debian packages an app needs at run time, e.g. APT_PACKAGES=python3 for the playbook worker's python tool.
+ARG APT_PACKAGES=""
+RUN if [ -n "${APT_PACKAGES}" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends ${APT_PACKAGES} && rm -rf /var/lib/apt/lists/*; \
+    fi
 ENV NODE_ENV=production APP=${APP} HOST=0.0.0.0 LOG_FORMAT=json
 WORKDIR /app
 COPY --from=prod-deps /repo/ ./

@@ -10,7 +10,7 @@ if (existsSync(target)) {
   console.log('.env exists; leaving it as it is');
   process.exit(0);
 }
-const secret = () => randomBytes(24).toString('base64url');
+const secret = () => randomBytes(24).toString('hex');
 const text = readFileSync(join(root, '.env.example'), 'utf8').replace(
   /^([A-Z_]+)=$/gm,
   (_, name) => `${name}=${secret()}`,
