@@ -7,14 +7,21 @@ import type {
   RunPlaybookResponse,
 } from '@switchyard/engine-client';
 import type { Logger } from '@switchyard/service-kit';
-import { playbookSchema, type Playbook } from './dsl/schema.js';
-import { validatePlaybookText } from './dsl/validate.js';
-import { Limiter } from './executor/limiter.js';
-import { ExecutionRunner } from './executor/runner.js';
+import { playbookSchema, validatePlaybookText, type Playbook } from '@switchyard/playbook-dsl';
+import {
+  ExecutionRunner,
+  Limiter,
+  StepConfigError,
+  type RunnerLimits,
+  type StepDispatcher,
+  type Templates,
+} from '@switchyard/playbook-runtime';
 import type { CatalogRecord, CatalogStore } from './storage/catalog-store.js';
 import type { ExecutionStore } from './storage/execution-store.js';
 import { newExecutionId } from './storage/ids.js';
 import type { ChildRunOutcome, ChildRunRequest, ToolRuntime } from './tools/types.js';
+import { createToolInvoker } from './tool-invoker.js';
+import type { ToolInvoker } from '@switchyard/playbook-runtime';
 
 export class PlaybookInvalidError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -30,9 +37,12 @@ export class NotFoundError extends Error {
   }
 }
 
-export interface EngineSettings {
-  maxParallel: number;
+export interface EngineSettings extends RunnerLimits {
   leaseMs: number;
+  /** Most levels of playbooks calling playbooks (a top-level execution is level 1). */
+  maxDepth: number;
+  /** Most child executions one execution may start. */
+  maxChildren: number;
   /** Top-level executions running at once in this process; more wait (INITIALIZED) for a slot. */
   maxActive: number;
 }
@@ -41,6 +51,9 @@ export interface EngineDeps {
   catalog: CatalogStore;
   executions: ExecutionStore;
   runtime: Omit<ToolRuntime, 'runChild'>;
+  templates: Templates;
+  /** The step queue to workers, once NATS is connected. */
+  dispatcher: () => StepDispatcher | undefined;
   logger: Logger;
   settings: EngineSettings;
 }
@@ -60,10 +73,14 @@ export class Engine {
   private readonly parsed = new Map<string, Playbook>();
   private readonly admission: Limiter;
   private workQueue: { publish(executionId: string): Promise<void> } | undefined;
+  private readonly invoke: ToolInvoker;
+  /** Child executions started per parent execution, while the parent runs here. */
+  private readonly childCounts = new Map<string, number>();
 
   constructor(private readonly deps: EngineDeps) {
     this.runtime = { ...deps.runtime, runChild: (req) => this.runChild(req) };
     this.admission = new Limiter(deps.settings.maxActive);
+    this.invoke = createToolInvoker({ runtime: this.runtime, dispatcher: deps.dispatcher });
   }
 
   /** Top-level execution slots free in this process (the work queue pulls only this many). */
@@ -226,17 +243,21 @@ export class Engine {
     child = false,
   ): Active {
     const runner = new ExecutionRunner({ executionId, path, args }, playbook, {
-      store: this.deps.executions,
-      runtime: this.runtime,
+      events: this.deps.executions,
+      templates: this.deps.templates,
+      invoke: this.invoke,
       logger: this.deps.logger,
-      maxParallel: this.deps.settings.maxParallel,
+      limits: this.deps.settings,
     });
     const entry: Active = {
       runner,
       done: new Promise<void>((resolve) => setImmediate(resolve))
         // Children skip admission: their parents already hold a slot and wait for them.
         .then(() => (child ? runner.run() : this.admission.run(() => runner.run())))
-        .finally(() => this.active.delete(executionId)),
+        .finally(() => {
+          this.active.delete(executionId);
+          this.childCounts.delete(executionId);
+        }),
     };
     this.active.set(executionId, entry);
     return entry;
@@ -258,7 +279,31 @@ export class Engine {
     return execution;
   }
 
+  /** Levels above an execution: 1 for a top-level one. */
+  private async depthOf(executionId: string): Promise<number> {
+    let depth = 1;
+    let current = await this.deps.executions.get(executionId);
+    while (current?.parent_execution_id && depth <= this.deps.settings.maxDepth) {
+      depth++;
+      current = await this.deps.executions.get(current.parent_execution_id);
+    }
+    return depth;
+  }
+
   private async runChild(req: ChildRunRequest): Promise<ChildRunOutcome> {
+    const { maxDepth, maxChildren } = this.deps.settings;
+    if ((await this.depthOf(req.parentExecutionId)) >= maxDepth) {
+      throw new StepConfigError(
+        `playbook ${req.path} would be nested ${maxDepth + 1} levels deep; the limit is ${maxDepth} (ENGINE_MAX_PLAYBOOK_DEPTH)`,
+      );
+    }
+    const count = (this.childCounts.get(req.parentExecutionId) ?? 0) + 1;
+    if (count > maxChildren) {
+      throw new StepConfigError(
+        `execution ${req.parentExecutionId} already started ${maxChildren} child executions; the limit is ${maxChildren} (ENGINE_MAX_CHILD_EXECUTIONS)`,
+      );
+    }
+    this.childCounts.set(req.parentExecutionId, count);
     const started = await this.start({
       path: req.path,
       version: req.version,

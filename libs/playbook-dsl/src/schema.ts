@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { playbookInputDeclSchema, playbookOutputDeclSchema } from '../actions/declarations.js';
+import { playbookInputDeclSchema, playbookOutputDeclSchema } from './declarations.js';
 
 /** NoETL v2 playbook DSL (`apiVersion: noetl.io/v2`, `kind: Playbook`). */
 

@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '@switchyard/service-kit';
-import type { ExecutionStore, NewEvent } from '../storage/execution-store.js';
-import { nextTargets, type Playbook, type Step, type ToolConfig } from '../dsl/schema.js';
-import { TOOL_HANDLERS } from '../tools/registry.js';
-import type { ToolRuntime } from '../tools/types.js';
+import { nextTargets, type Playbook, type Step, type ToolConfig } from '@switchyard/playbook-dsl';
 import { Limiter } from './limiter.js';
-import { evaluateCondition, renderString, renderValue, TemplateError } from './templates.js';
+import type { EventLog, NewEvent, RunnerLimits, Templates, ToolInvoker } from './types.js';
 
 export interface RunnerExecution {
   executionId: string;
@@ -13,11 +9,17 @@ export interface RunnerExecution {
   args: Record<string, unknown>;
 }
 
+export interface RunnerLogger {
+  debug(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 export interface RunnerDeps {
-  store: ExecutionStore;
-  runtime: ToolRuntime;
-  logger: Logger;
-  maxParallel: number;
+  events: EventLog;
+  templates: Templates;
+  invoke: ToolInvoker;
+  logger: RunnerLogger;
+  limits: RunnerLimits;
 }
 
 type Target = { step: string; args?: Record<string, unknown> };
@@ -25,8 +27,23 @@ type Target = { step: string; args?: Record<string, unknown> };
 /** Raised when an execution stops because it was cancelled or another branch failed. */
 class Stopped extends Error {}
 
+/** A failure no retry can mend (a template or configuration error): the step fails at once. */
+export class StepConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepConfigError';
+  }
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof StepConfigError ||
+    (error instanceof Error && (error.name === 'TemplateError' || error.name === 'StepConfigError'))
+  );
 }
 
 /**
@@ -45,19 +62,25 @@ export class ExecutionRunner {
   private lastResult: unknown = null;
   private failure: Error | undefined;
   private cancelled = false;
+  private outcome: { status: 'COMPLETED' | 'FAILED'; result?: unknown; error?: string } | undefined;
 
   constructor(
     private readonly execution: RunnerExecution,
     private readonly playbook: Playbook,
     private readonly deps: RunnerDeps,
   ) {
-    this.limiter = new Limiter(deps.maxParallel);
+    this.limiter = new Limiter(deps.limits.maxParallel);
     for (const step of playbook.workflow) this.steps.set(step.step, step);
     this.workload = { ...(playbook.workload ?? {}), ...execution.args };
   }
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /** How the execution ended, with its result as computed (before any redaction of what is stored). */
+  get result(): { status: 'COMPLETED' | 'FAILED'; result?: unknown; error?: string } | undefined {
+    return this.outcome;
   }
 
   /** Stops running steps; nothing more is written for this execution by this runner. */
@@ -68,7 +91,7 @@ export class ExecutionRunner {
 
   private async emit(event: NewEvent): Promise<boolean> {
     if (this.cancelled) return false;
-    const written = await this.deps.store.append(this.execution.executionId, event);
+    const written = await this.deps.events.append(this.execution.executionId, event);
     if (!written) {
       // The execution ended elsewhere (cancelled): stop.
       this.stop('execution ended');
@@ -85,10 +108,12 @@ export class ExecutionRunner {
       while (this.tasks.size > 0) await Promise.all([...this.tasks]);
       if (this.cancelled) return;
       if (this.failure) {
+        this.outcome = { status: 'FAILED', error: this.failure.message };
         await this.emit({ type: 'playbook.failed', status: 'FAILED', error: this.failure.message });
         return;
       }
       const result = this.lastResult ?? null;
+      this.outcome = { status: 'COMPLETED', result };
       if (!(await this.emit({ type: 'workflow.completed', status: 'RUNNING', result }))) return;
       await this.emit({ type: 'playbook.completed', status: 'COMPLETED', result });
     } catch (error) {
@@ -97,8 +122,9 @@ export class ExecutionRunner {
         { err: error, executionId: this.execution.executionId },
         'execution runner failed',
       );
+      this.outcome = { status: 'FAILED', error: `engine error: ${message(error)}` };
       if (!this.cancelled) {
-        await this.deps.store
+        await this.deps.events
           .append(this.execution.executionId, {
             type: 'playbook.failed',
             status: 'FAILED',
@@ -148,6 +174,10 @@ export class ExecutionRunner {
       throw reason instanceof Stopped ? reason : new Stopped(message(reason));
   }
 
+  private async render<T>(value: unknown, ctx: Record<string, unknown>): Promise<T> {
+    return (await this.deps.templates.renderValue(value, ctx)) as T;
+  }
+
   private async runStep(target: Target): Promise<Target[]> {
     const name = target.step;
     const step = this.steps.get(name);
@@ -160,13 +190,14 @@ export class ExecutionRunner {
     let callError: Error | undefined;
     const calls = step.tool !== undefined || step.loop !== undefined;
     try {
-      const args = renderValue({ ...(step.args ?? {}), ...(target.args ?? {}) }, ctx) as Record<
-        string,
-        unknown
-      >;
-      ctx = { ...ctx, args };
-      if (step.loop) result = await this.runLoop(step, ctx);
-      else if (step.tool) result = await this.callWithRetry(step, step.tool, ctx);
+      const rawArgs = { ...(step.args ?? {}), ...(target.args ?? {}) };
+      if (step.loop) {
+        result = await this.runLoop(step, ctx, rawArgs);
+      } else {
+        const args = await this.render<Record<string, unknown>>(rawArgs, ctx);
+        ctx = { ...ctx, args };
+        if (step.tool) result = await this.callWithRetry(step, step.tool, ctx);
+      }
     } catch (error) {
       this.checkStopped();
       callError = error instanceof Error ? error : new Error(String(error));
@@ -186,15 +217,15 @@ export class ExecutionRunner {
     let handled = false;
     try {
       for (const branch of step.case ?? []) {
-        if (!evaluateCondition(branch.when, caseCtx)) continue;
+        if (!(await this.deps.templates.evaluateCondition(branch.when, caseCtx))) continue;
         handled = true;
         const then = branch.then;
-        if (then.set) Object.assign(this.vars, renderValue(then.set, caseCtx));
-        if (then.result !== undefined) result = renderValue(then.result, caseCtx);
+        if (then.set) Object.assign(this.vars, await this.render<Record<string, unknown>>(then.set, caseCtx));
+        if (then.result !== undefined) result = await this.render(then.result, caseCtx);
         if (then.fail !== undefined && then.fail !== false) {
           const reason =
             typeof then.fail === 'string'
-              ? String(renderValue(then.fail, caseCtx))
+              ? String(await this.render(then.fail, caseCtx))
               : `case at step "${name}" failed the execution`;
           throw new Error(reason);
         }
@@ -203,7 +234,7 @@ export class ExecutionRunner {
       }
       if (callError && !handled) throw callError;
       caseCtx = { ...caseCtx, result, response: result };
-      if (step.vars) Object.assign(this.vars, renderValue(step.vars, caseCtx));
+      if (step.vars) Object.assign(this.vars, await this.render<Record<string, unknown>>(step.vars, caseCtx));
     } catch (error) {
       this.checkStopped();
       const failure = `step "${name}" failed: ${message(error)}`;
@@ -216,15 +247,29 @@ export class ExecutionRunner {
     return next ?? nextTargets(step.next);
   }
 
-  private async runLoop(step: Step, ctx: Record<string, unknown>): Promise<unknown[]> {
+  /** Runs a step's tool once per item; the iterator and index are visible to the step's args and tool. */
+  private async runLoop(
+    step: Step,
+    ctx: Record<string, unknown>,
+    rawArgs: Record<string, unknown>,
+  ): Promise<unknown[]> {
     const loop = step.loop!;
-    const items = Array.isArray(loop.in) ? renderValue(loop.in, ctx) : renderString(loop.in, ctx);
+    const items = await this.render(loop.in, ctx);
     if (!Array.isArray(items)) {
-      throw new Error(`loop.in must evaluate to a list, got ${items === null ? 'null' : typeof items}`);
+      throw new StepConfigError(
+        `loop.in must evaluate to a list, got ${items === null ? 'null' : typeof items}`,
+      );
+    }
+    if (items.length > this.deps.limits.maxLoopItems) {
+      throw new StepConfigError(
+        `loop over ${items.length} items exceeds the limit of ${this.deps.limits.maxLoopItems} (ENGINE_MAX_LOOP_ITEMS)`,
+      );
     }
     const results: unknown[] = new Array(items.length).fill(null);
     const runItem = async (item: unknown, index: number) => {
-      const itemCtx = { ...ctx, [loop.iterator]: item, loop_index: index, loop: { index, item } };
+      const loopCtx = { ...ctx, [loop.iterator]: item, loop_index: index, loop: { index, item } };
+      const args = await this.render<Record<string, unknown>>(rawArgs, loopCtx);
+      const itemCtx = { ...loopCtx, args };
       const value = step.tool ? await this.callWithRetry(step, step.tool, itemCtx) : item;
       results[index] = value;
       if (
@@ -246,14 +291,14 @@ export class ExecutionRunner {
   }
 
   private async callWithRetry(step: Step, tool: ToolConfig, ctx: Record<string, unknown>): Promise<unknown> {
-    const attempts = step.retry?.attempts ?? 1;
+    const attempts = Math.min(step.retry?.attempts ?? 1, this.deps.limits.maxRetryAttempts);
     const delayMs = (step.retry?.delay ?? 0) * 1000;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.callTool(step, tool, ctx);
+        return await this.callTool(step, tool, ctx, attempt);
       } catch (error) {
         this.checkStopped();
-        if (attempt >= attempts || error instanceof TemplateError) throw error;
+        if (attempt >= attempts || isPermanent(error)) throw error;
         this.deps.logger.debug(
           { executionId: this.execution.executionId, step: step.step, attempt, err: error },
           'step call failed; retrying',
@@ -265,44 +310,54 @@ export class ExecutionRunner {
     }
   }
 
-  private timeoutMs(step: Step, ctx: Record<string, unknown>): number | undefined {
-    if (step.timeout === undefined) return undefined;
-    const value = Number(typeof step.timeout === 'string' ? renderString(step.timeout, ctx) : step.timeout);
+  private async timeoutMs(step: Step, ctx: Record<string, unknown>): Promise<number> {
+    const limit = this.deps.limits.stepTimeoutMs;
+    if (step.timeout === undefined) return limit;
+    const rendered = typeof step.timeout === 'string' ? await this.render(step.timeout, ctx) : step.timeout;
+    const value = Number(rendered);
     if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`timeout must be a positive number of seconds, got "${step.timeout}"`);
-    return value * 1000;
+      throw new StepConfigError(`timeout must be a positive number of seconds, got "${step.timeout}"`);
+    return Math.min(value * 1000, limit);
   }
 
-  private async callTool(step: Step, tool: ToolConfig, ctx: Record<string, unknown>): Promise<unknown> {
+  private async callTool(
+    step: Step,
+    tool: ToolConfig,
+    ctx: Record<string, unknown>,
+    attempt: number,
+  ): Promise<unknown> {
     let kind = tool.kind;
     let rawTool: Record<string, unknown> = tool;
     let args = (ctx.args ?? {}) as Record<string, unknown>;
     if (kind === 'workbook') {
       const task = this.playbook.workbook?.find((t) => t.name === tool.name);
-      if (!task) throw new Error(`workbook task "${String(tool.name)}" does not exist`);
-      args = { ...args, ...(renderValue(tool.args ?? {}, ctx) as Record<string, unknown>) };
+      if (!task) throw new StepConfigError(`workbook task "${String(tool.name)}" does not exist`);
+      args = { ...args, ...(await this.render<Record<string, unknown>>(tool.args ?? {}, ctx)) };
       ctx = { ...ctx, args };
       kind = task.tool.kind;
       rawTool = task.tool;
     }
-    const handler = TOOL_HANDLERS[kind as keyof typeof TOOL_HANDLERS];
-    if (!handler) throw new Error(`unknown tool kind "${kind}"`);
     const { kind: _kind, code, ...rest } = rawTool;
     const config = {
-      ...(renderValue(rest, ctx) as Record<string, unknown>),
+      ...(await this.render<Record<string, unknown>>(rest, ctx)),
       ...(code !== undefined ? { code } : {}),
     };
-    const pythonArgs = kind === 'python' ? { workload: this.workload, vars: this.vars, ...args } : args;
-    const timeoutMs = this.timeoutMs(step, ctx);
+    const callArgs = kind === 'python' ? { workload: this.workload, vars: this.vars, ...args } : args;
+    const timeoutMs = await this.timeoutMs(step, ctx);
     return this.limiter.run(async () => {
       this.checkStopped();
-      const signals = [this.controller.signal];
-      if (timeoutMs !== undefined) signals.push(AbortSignal.timeout(timeoutMs));
-      const signal = AbortSignal.any(signals);
-      const call = handler(
-        { config, args: pythonArgs, step: step.step, executionId: this.execution.executionId, signal },
-        this.deps.runtime,
-      );
+      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeoutMs)]);
+      const call = this.deps.invoke({
+        kind,
+        config,
+        args: callArgs,
+        step: step.step,
+        executionId: this.execution.executionId,
+        path: this.execution.path,
+        attempt,
+        timeoutMs,
+        signal,
+      });
       let onAbort: (() => void) | undefined;
       const aborted = new Promise<never>((_resolve, reject) => {
         onAbort = () => {
@@ -310,7 +365,7 @@ export class ExecutionRunner {
           reject(
             reason instanceof Stopped
               ? reason
-              : new Error(`step "${step.step}" timed out after ${(timeoutMs ?? 0) / 1000} s`),
+              : new Error(`step "${step.step}" timed out after ${timeoutMs / 1000} s`),
           );
         };
         if (signal.aborted) onAbort();
