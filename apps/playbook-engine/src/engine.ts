@@ -183,6 +183,8 @@ export class Engine {
     catalogId?: string;
     args?: Record<string, unknown>;
     parentExecutionId?: string;
+    /** Run in this process even when a work queue is in use (the caller waits for the runner here). */
+    local?: boolean;
   }): Promise<RunPlaybookResponse> {
     if (this.stopping) throw new Error('the engine is shutting down');
     const record = await this.resolve(input);
@@ -191,7 +193,7 @@ export class Engine {
     const args = input.args ?? {};
     const child = input.parentExecutionId !== undefined;
     // Children run where their parent waits for them; top-level executions go through the queue when there is one.
-    const queue = child ? undefined : this.workQueue;
+    const queue = child || input.local ? undefined : this.workQueue;
     await this.deps.executions.create({
       executionId,
       path: record.path,
@@ -261,6 +263,41 @@ export class Engine {
     };
     this.active.set(executionId, entry);
     return entry;
+  }
+
+  /**
+   * Runs a playbook here and waits for its end (up to `timeoutMs`): the answer holds the result as computed, before
+   * the redaction of secrets that applies to everything stored and published.
+   */
+  async runToEnd(input: { path: string; args?: Record<string, unknown>; timeoutMs: number }): Promise<{
+    execution_id: string;
+    status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'RUNNING';
+    result?: unknown;
+    error?: string | null;
+  }> {
+    const started = await this.start({ path: input.path, args: input.args, local: true });
+    const entry = this.active.get(started.execution_id);
+    if (entry) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([entry.done, new Promise((r) => (timer = setTimeout(r, input.timeoutMs)))]);
+      clearTimeout(timer);
+      const outcome = entry.runner.result;
+      if (outcome) {
+        return {
+          execution_id: started.execution_id,
+          status: outcome.status,
+          ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+          error: outcome.error ?? null,
+        };
+      }
+    }
+    const execution = await this.deps.executions.get(started.execution_id);
+    const status = execution?.status ?? 'RUNNING';
+    return {
+      execution_id: started.execution_id,
+      status: status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED' ? status : 'RUNNING',
+      error: execution?.error ?? null,
+    };
   }
 
   /** Waits until an execution has ended (or this engine no longer runs it) and returns it. */

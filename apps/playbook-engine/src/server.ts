@@ -19,6 +19,7 @@ import { ExecutionStore } from './storage/execution-store.js';
 import { migrate } from './storage/migrations.js';
 import { StepDispatcher } from '@switchyard/playbook-runtime';
 import { engineListenHost, requireEngineToken } from './http/engine-auth.js';
+import { limitJsonDepth } from './http/json-depth.js';
 import { startLocalWorkers } from './local-workers.js';
 import { resolveStepCredential } from './step-credentials.js';
 import { startTemplates } from './templates.js';
@@ -233,6 +234,7 @@ export async function createEngineService(
     res.json(openApiDocument());
   });
   service.app.use(requireEngineToken(config.ENGINE_API_TOKEN));
+  service.app.use(limitJsonDepth(config.ENGINE_MAX_JSON_DEPTH));
   const actions = await mountActions({
     app: service.app,
     database,

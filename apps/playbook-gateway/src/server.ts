@@ -129,8 +129,6 @@ export async function createGatewayService(
 
   const auth = new AuthPlaybooks({
     engine,
-    nats,
-    subjectPrefix: config.NATS_UPDATES_SUBJECT_PREFIX,
     timeoutMs: config.AUTH_PLAYBOOK_TIMEOUT_MS,
   });
   const sessions = new SessionService(auth, {

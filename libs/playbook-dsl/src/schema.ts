@@ -10,6 +10,15 @@ const stepName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a step name of letters, digits and _ (not starting with a digit)');
 const record = z.record(z.string(), z.unknown());
+
+/** A catalog path: relative segments of letters, digits, `_`, `.`, `-`; no `.` or `..` segment; at most 255 characters. */
+export const catalogPathSchema = z
+  .string()
+  .max(255, 'a catalog path has at most 255 characters')
+  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a catalog path such as examples/hello_world')
+  .refine((p) => !p.split('/').some((segment) => segment === '.' || segment === '..'), {
+    message: 'a catalog path may not contain "." or ".." segments',
+  });
 /** Seconds, or a template that renders to seconds. */
 const seconds = z.union([z.number().positive(), z.string().min(1)]);
 
@@ -145,9 +154,7 @@ export const playbookSchema = z
     metadata: z
       .object({
         name: z.string().min(1),
-        path: z
-          .string()
-          .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a catalog path such as examples/hello_world'),
+        path: catalogPathSchema,
         description: z.string().optional(),
         version: z.union([z.string(), z.number()]).optional(),
         labels: z.record(z.string(), z.string()).optional(),

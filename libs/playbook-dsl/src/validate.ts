@@ -36,6 +36,9 @@ function issuesToProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> 
 
 /** Parses YAML (or JSON) playbook text and checks it fully; every problem comes with its path. */
 export function validatePlaybookText(content: string): ValidationResult {
+  if (content.includes('\u0000')) {
+    return { ok: false, problems: [{ path: '(content)', message: 'the content contains a NUL byte (\\u0000)' }] };
+  }
   const doc = parseDocument(content, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
@@ -46,7 +49,14 @@ export function validatePlaybookText(content: string): ValidationResult {
       })),
     };
   }
-  return validatePlaybook(doc.toJS({ maxAliasCount: 100 }));
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // e.g. an alias bomb: "Excessive alias count indicates a resource exhaustion attack".
+    return { ok: false, problems: [{ path: '(yaml)', message: (error as Error).message }] };
+  }
+  return validatePlaybook(value);
 }
 
 export function validatePlaybook(value: unknown): ValidationResult {

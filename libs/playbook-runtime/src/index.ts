@@ -20,3 +20,4 @@ export { StepDispatcher, StepCallError, WorkerLostError } from './step-dispatche
 export type { ResolvedCredential, StepDispatcherOptions } from './step-dispatcher.js';
 export { startStepWorker } from './step-worker.js';
 export type { CodedError, StepCredential, StepExecutor, StepWorker, StepWorkerOptions } from './step-worker.js';
+export { redactSecrets, isSecretKey, REDACTED } from './redact.js';
