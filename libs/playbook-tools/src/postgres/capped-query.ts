@@ -58,7 +58,7 @@ export function cappedQuery(
         all.map((r) => ({
           rows: rowsByResult.get(r) ?? [],
           columns: (r.fields ?? []).map((f) => f.name),
-          rowCount: r.rowCount ?? rowsByResult.get(r)?.length ?? 0,
+          rowCount: r.rowCount ?? 0,
         })),
       );
     });
