@@ -1,0 +1,130 @@
+/**
+ * The Python program each python step runs in. Node sends `{code, vars, limits}` on stdin and reads one
+ * JSON message from fd 3, a pipe the step's printed output never reaches. The harness applies the
+ * rlimits before any of the step's code runs.
+ *
+ * Step semantics: the args are Python variables and `result` is the result; when the code defines
+ * `main(...)`, main is called with keyword arguments taken from the args (then from `data` and the
+ * step context) and its return value is the result.
+ */
+export const HARNESS_SOURCE = String.raw`
+import asyncio, inspect, json, os, resource, sys, traceback
+
+_RESULT_FD = 3
+_OWNER = os.getpid()
+
+
+def _send(data):
+    if os.getpid() != _OWNER:
+        os._exit(0)
+    view = memoryview(data)
+    while view:
+        written = os.write(_RESULT_FD, view)
+        view = view[written:]
+    os.close(_RESULT_FD)
+
+
+def _limit(kind, value):
+    resource.setrlimit(kind, (value, value))
+
+
+def _apply_limits(limits):
+    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 1))
+    _limit(resource.RLIMIT_AS, limits["memory_bytes"])
+    _limit(resource.RLIMIT_NPROC, limits["max_processes"])
+    _limit(resource.RLIMIT_FSIZE, limits["max_file_bytes"])
+    _limit(resource.RLIMIT_NOFILE, limits["max_open_files"])
+    _limit(resource.RLIMIT_CORE, 0)
+
+
+def _resolve_kwargs(function, args):
+    context = {"args": args}
+    for key in ("workload", "vars", "data"):
+        if key in args:
+            context[key] = args[key]
+    sources = [args]
+    for key in ("input", "data"):
+        if isinstance(args.get(key), dict):
+            sources.append(args[key])
+    kwargs = {}
+    takes_rest = False
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.kind == inspect.Parameter.VAR_POSITIONAL:
+            raise TypeError("main(*args) is not supported in python steps; use keyword parameters")
+        if parameter.kind == inspect.Parameter.VAR_KEYWORD:
+            takes_rest = True
+            continue
+        if parameter.name == "context" and "context" not in args:
+            kwargs["context"] = context
+            continue
+        for source in sources:
+            if parameter.name in source:
+                kwargs[parameter.name] = source[parameter.name]
+                break
+        else:
+            if parameter.default is inspect.Parameter.empty:
+                raise TypeError(
+                    "main() needs argument '%s': provide it in the step's args or data" % parameter.name
+                )
+    if takes_rest:
+        for source in sources:
+            for key, value in source.items():
+                kwargs.setdefault(key, value)
+    return kwargs
+
+
+def _run(payload):
+    scope = dict(payload["vars"])
+    scope["__name__"] = "__step__"
+    scope["result"] = None
+    exec(compile(payload["code"], "<step>", "exec"), scope)
+    main = scope.get("main")
+    if inspect.isfunction(main) or inspect.iscoroutinefunction(main):
+        value = main(**_resolve_kwargs(main, payload["vars"]))
+        if inspect.iscoroutine(value):
+            value = asyncio.run(value)
+        return value
+    return scope.get("result")
+
+
+def _failure(error):
+    lines = traceback.format_exception(type(error), error, error.__traceback__)
+    step_lines = [line for line in lines if "<step>" in line or not line.startswith("  File")]
+    return {
+        "ok": False,
+        "type": type(error).__name__,
+        "message": str(error)[:2000],
+        "traceback": "".join(step_lines)[-4000:],
+    }
+
+
+def _harness():
+    os.set_inheritable(_RESULT_FD, False)
+    payload = json.loads(sys.stdin.buffer.read())
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    os.umask(0o077)
+    _apply_limits(payload["limits"])
+    try:
+        value = _run(payload)
+    except BaseException as error:
+        data = json.dumps(_failure(error))
+    else:
+        try:
+            data = '{"ok": true, "result": ' + json.dumps(value, default=str, allow_nan=False) + "}"
+        except (TypeError, ValueError, RecursionError) as error:
+            data = json.dumps(
+                {"ok": False, "type": "ResultError", "message": "result is not JSON-serialisable: %s" % error}
+            )
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    _send(data.encode("utf-8"))
+    os._exit(0)
+
+
+_harness()
+`;
