@@ -36,6 +36,14 @@ export const engineEnv = {
   ENGINE_MAX_LOOP_ITEMS: envVar.int(10_000, 1, 10_000_000),
   ENGINE_STEP_TIMEOUT_S: envVar.int(300, 1, 86_400),
   ENGINE_MAX_RETRY_ATTEMPTS: envVar.int(10, 1, 1_000),
+  /** Python helper processes that render templates (Jinja2 sandbox). */
+  TEMPLATE_HELPERS: envVar.int(2, 1, 64),
+  /** Time budget of one render. */
+  TEMPLATE_TIMEOUT_MS: envVar.int(1_000, 10, 60_000),
+  /** Largest output of one template. */
+  TEMPLATE_MAX_OUTPUT_BYTES: envVar.int(1024 * 1024, 1_024, 256 * 1024 * 1024),
+  /** Address-space limit of each template helper. */
+  TEMPLATE_MEMORY_BYTES: envVar.int(512 * 1024 * 1024, 64 * 1024 * 1024, Number.MAX_SAFE_INTEGER),
   /** Nesting depth of request JSON (args, payloads) beyond which a request is refused with 400. */
   ENGINE_MAX_JSON_DEPTH: envVar.int(64, 4, 10_000),
   WORK_QUEUE: envVar.bool(false),

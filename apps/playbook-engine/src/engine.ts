@@ -14,8 +14,9 @@ import {
   StepConfigError,
   type RunnerLimits,
   type StepDispatcher,
-  type Templates,
 } from '@switchyard/playbook-runtime';
+import type { TemplateEngine } from '@switchyard/playbook-templates';
+import { templateProblems } from './templates.js';
 import type { CatalogRecord, CatalogStore } from './storage/catalog-store.js';
 import type { ExecutionStore } from './storage/execution-store.js';
 import { newExecutionId } from './storage/ids.js';
@@ -51,7 +52,7 @@ export interface EngineDeps {
   catalog: CatalogStore;
   executions: ExecutionStore;
   runtime: Omit<ToolRuntime, 'runChild'>;
-  templates: Templates;
+  templates: TemplateEngine;
   /** The step queue to workers, once NATS is connected. */
   dispatcher: () => StepDispatcher | undefined;
   logger: Logger;
@@ -116,20 +117,22 @@ export class Engine {
 
   /** Validates and registers a playbook; a path registered again gets the next version. */
   async register(content: string): Promise<CatalogRecord> {
-    return this.store(content, this.validated(content));
+    return this.store(content, await this.validated(content));
   }
 
   /** Registers unless the latest version of the path has exactly this content. */
   async registerIfChanged(content: string): Promise<CatalogRecord> {
-    const playbook = this.validated(content);
+    const playbook = await this.validated(content);
     const latest = await this.deps.catalog.latest(playbook.metadata.path);
     if (latest && latest.content === content) return latest;
     return this.store(content, playbook);
   }
 
-  private validated(content: string): Playbook {
+  private async validated(content: string): Promise<Playbook> {
     const checked = validatePlaybookText(content);
     if (!checked.ok) throw new PlaybookInvalidError(checked.problems);
+    const problems = await templateProblems(this.deps.templates, checked.playbook);
+    if (problems.length > 0) throw new PlaybookInvalidError(problems);
     return checked.playbook;
   }
 

@@ -32,6 +32,8 @@ export function startLocalWorkers(options: {
   concurrency: number;
   logger: Logger;
   logLevel?: string;
+  /** Set on top of the inherited variables. */
+  env?: Record<string, string>;
 }): LocalWorkers {
   const { args } = workerCommand();
   const env: Record<string, string> = {};
@@ -44,6 +46,7 @@ export function startLocalWorkers(options: {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
+    ...options.env,
   });
   const children = new Map<number, ChildProcess>();
   let stopping = false;

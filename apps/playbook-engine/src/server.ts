@@ -31,6 +31,8 @@ export interface EngineServiceDeps {
   logger?: Logger;
   /** Use this database instead of opening one from the config (tests share one PGlite per file). */
   database?: Database;
+  /** Extra environment for the local workers (e.g. HTTP_TOOL_ALLOW in tests). */
+  workerEnv?: Record<string, string>;
 }
 
 export interface EngineService {
@@ -126,7 +128,7 @@ export async function createEngineService(
     outbox.enqueue(event);
   };
 
-  const templates = await startTemplates();
+  const templates = await startTemplates(config);
   let dispatcher: StepDispatcher | undefined;
   const ownDatabase = database.kind === 'postgres' ? config.DATABASE_URL : undefined;
   const engine = new Engine({
@@ -210,6 +212,7 @@ export async function createEngineService(
           concurrency: config.WORKER_CONCURRENCY,
           logger,
           logLevel: config.LOG_LEVEL,
+          env: deps.workerEnv,
         })
       : undefined;
 

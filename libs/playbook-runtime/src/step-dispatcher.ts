@@ -74,6 +74,8 @@ export class StepDispatcher {
   private readonly js: JetStreamClient;
   private readonly subscriptions: Subscription[] = [];
   private readonly watchdog: NodeJS.Timeout;
+  /** While the engine is cut off from NATS, missing heartbeats say nothing about the workers. */
+  private connected = true;
 
   private constructor(private readonly options: StepDispatcherOptions) {
     this.js = jetstream(options.nc);
@@ -102,6 +104,8 @@ export class StepDispatcher {
         } catch (cause) {
           this.options.logger.warn({ err: cause }, 'ignored a malformed worker reply');
         }
+        // A result is sent as a request: the answer tells the worker it arrived (or is no longer awaited).
+        if (message.reply) message.respond(encodeJson({ received: true }));
       },
     });
     const credentials = nc.subscribe(stepCredentialSubject(engineId), {
@@ -114,6 +118,16 @@ export class StepDispatcher {
       },
     });
     this.subscriptions.push(replies, credentials);
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') this.connected = false;
+        else if (status.type === 'reconnect') {
+          this.connected = true;
+          const now = Date.now();
+          for (const entry of this.pending.values()) entry.lastSeen = now;
+        }
+      }
+    })().catch(() => undefined);
   }
 
   private onReply(raw: unknown): void {
@@ -154,6 +168,7 @@ export class StepDispatcher {
   }
 
   private checkHeartbeats(): void {
+    if (!this.connected) return;
     const now = Date.now();
     for (const [id, entry] of this.pending) {
       if (entry.workerId === undefined) continue;

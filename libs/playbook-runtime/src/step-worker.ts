@@ -98,7 +98,31 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
         error: `the step's result is ${data.length} bytes; results are limited to ${max - 1_024} bytes (NATS max_payload)`,
       });
     }
-    nc.publish(command.replyTo, data);
+    if (body.type !== 'result') {
+      nc.publish(command.replyTo, data);
+      return Promise.resolve();
+    }
+    return deliver(command, data);
+  };
+
+  /**
+   * A result is delivered as a request and sent again until the engine answers, so that a NATS outage or a
+   * reconnect does not lose it; after a grace period past the command's deadline nobody waits for it any more.
+   */
+  const deliver = async (command: StepCommand, data: Uint8Array): Promise<void> => {
+    const giveUpAt = command.deadline + 60_000;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await nc.request(command.replyTo, data, { timeout: 2_000 });
+        return;
+      } catch (error) {
+        if (Date.now() > giveUpAt || nc.isClosed()) {
+          logger.warn({ err: error, commandId: command.commandId }, 'could not deliver a step result; the engine is gone');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * (attempt + 1))));
+      }
+    }
   };
 
   const fetchCredential = async (command: StepCommand): Promise<StepCredential | undefined> => {
@@ -131,12 +155,12 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     try {
       const credential = await fetchCredential(command);
       const result = await options.execute(command, { signal, ...(credential ? { credential } : {}) });
-      reply(command, { type: 'result', ok: true, result: result ?? null });
+      await reply(command, { type: 'result', ok: true, result: result ?? null });
       options.onOutcome?.(command.kind, 'ok');
     } catch (error) {
       const coded = error as CodedError;
       const text = signal.aborted && !(error instanceof Error && coded.code) ? `stopped: ${String((signal.reason as Error)?.message ?? 'timeout')}` : (error as Error).message;
-      reply(command, {
+      await reply(command, {
         type: 'result',
         ok: false,
         error: text,

@@ -1,8 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
-/** Routes anyone may call: liveness, readiness and metrics of the process, and NoETL's `GET /api/health`. */
-const OPEN_ROUTES = new Set(['GET /api/health', 'GET /health', 'GET /ready', 'GET /metrics']);
+/**
+ * Routes anyone may call: liveness, readiness and metrics of the process, NoETL's `GET /api/health`, and the dev
+ * issuer's public keys.
+ */
+const OPEN_ROUTES = new Set([
+  'GET /api/health',
+  'GET /health',
+  'GET /ready',
+  'GET /metrics',
+  'GET /api/auth/dev/jwks.json',
+]);
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();

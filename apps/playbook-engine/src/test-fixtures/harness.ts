@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -13,6 +14,10 @@ export interface RunningEngine {
   engine: EngineService;
   client: EngineClient;
   url: string;
+  /** The engine API token the engine was started with (ENGINE_API_TOKEN). */
+  token: string;
+  /** Headers a raw request needs: the bearer token. */
+  headers: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -21,8 +26,12 @@ export async function startEngine(options: {
   natsUrl: string;
   database?: Database;
   env?: Record<string, string>;
+  /** Environment of the engine's local workers; tests reach their own servers on 127.0.0.1. */
+  workerEnv?: Record<string, string>;
 }): Promise<RunningEngine> {
+  const token = options.env?.ENGINE_API_TOKEN?.split(',')[0] ?? `test-${randomBytes(12).toString('hex')}`;
   const config = parseEnv(engineEnv, {
+    ENGINE_API_TOKEN: token,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -32,14 +41,19 @@ export async function startEngine(options: {
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...options.env,
   });
-  const engine = await createEngineService(config, { database: options.database });
+  const engine = await createEngineService(config, {
+    database: options.database,
+    workerEnv: { HTTP_TOOL_ALLOW: '127.0.0.1', ...options.workerEnv },
+  });
   const { url } = await engine.listen();
   if (options.natsUrl !== 'none') await waitForHttp(`${url}/ready`, 20_000);
-  const client = createEngineClient({ baseUrl: url });
+  const client = createEngineClient({ baseUrl: url, token });
   return {
     engine,
     client,
     url,
+    token,
+    headers: { authorization: `Bearer ${token}` },
     async stop() {
       await client.close();
       await engine.shutdown();
