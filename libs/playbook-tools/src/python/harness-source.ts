@@ -13,7 +13,7 @@
  * step context) and its return value is the result.
  */
 export const HARNESS_SOURCE = String.raw`
-import asyncio, ctypes, inspect, json, os, resource, signal, sys, traceback
+import json, os, resource, signal, sys
 
 _RESULT_FD = 3
 _PR_SET_CHILD_SUBREAPER = 36
@@ -44,6 +44,8 @@ def _apply_limits(limits):
 
 
 def _resolve_kwargs(function, args):
+    import inspect
+
     context = {"args": args}
     for key in ("workload", "vars", "data"):
         if key in args:
@@ -85,15 +87,19 @@ def _run(payload):
     scope["result"] = None
     exec(compile(payload["code"], "<step>", "exec"), scope)
     main = scope.get("main")
-    if inspect.isfunction(main) or inspect.iscoroutinefunction(main):
+    if type(main).__name__ == "function":
         value = main(**_resolve_kwargs(main, payload["vars"]))
-        if inspect.iscoroutine(value):
+        if type(value).__name__ == "coroutine":
+            import asyncio
+
             value = asyncio.run(value)
         return value
     return scope.get("result")
 
 
 def _failure(error):
+    import traceback
+
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     step_lines = [line for line in lines if "<step>" in line or not line.startswith("  File")]
     return {
@@ -182,6 +188,8 @@ def _supervise():
     os.set_inheritable(_RESULT_FD, False)
     os.umask(0o077)
     try:
+        import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except Exception:
         pass
