@@ -18,6 +18,8 @@ import { runPythonTool, toolSettingsFromEnv } from '@switchyard/playbook-tools';
 
 const steps = Number(process.argv[process.argv.indexOf('--steps') + 1]) || 40;
 const python = process.env.PYTHON_BIN ?? 'python3';
+/** The PATH python steps get, so every path starts the same interpreter. */
+const env = { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8' };
 
 function summary(name: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -27,7 +29,7 @@ function summary(name: string, samples: number[]): string {
 
 function cold(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, ['-I', '-c', 'pass'], { stdio: 'ignore' });
+    const child = spawn(python, ['-I', '-c', 'pass'], { stdio: 'ignore', env });
     child.on('error', reject);
     child.on('exit', () => resolve());
   });
@@ -65,7 +67,7 @@ for line in sys.stdin:
 `;
 
 function warm(mode: 'exec' | 'fork') {
-  const child = spawn(python, ['-I', '-c', WARM, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(python, ['-I', '-c', WARM, mode], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return {
     async step(code: string, vars: Record<string, unknown>) {

@@ -1,12 +1,25 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 
-/** Pids of processes whose real uid is `uid`; zombies only when asked for. */
-export async function processesOfUid(uid: number, withZombies = false): Promise<number[]> {
+/**
+ * Pids of processes whose real uid is `uid`; zombies only when asked for. Reads /proc synchronously:
+ * a few milliseconds for a few hundred processes, far less than the same reads through the thread pool.
+ */
+export function processesOfUid(uid: number, withZombies = false): number[] {
   const pids: number[] = [];
-  const entries = await readdir('/proc').catch(() => [] as string[]);
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, 'utf8');
+    } catch {
+      continue;
+    }
     const real = /^Uid:\s+(\d+)/m.exec(status);
     if (real && Number(real[1]) === uid && (withZombies || !/^State:\s+Z/m.test(status)))
       pids.push(Number(entry));
@@ -20,7 +33,7 @@ export async function processesOfUid(uid: number, withZombies = false): Promise<
  */
 export async function killProcessesOfUid(uid: number): Promise<void> {
   for (let round = 0; round < 20; round++) {
-    const pids = await processesOfUid(uid);
+    const pids = processesOfUid(uid);
     if (pids.length === 0) return;
     for (const pid of pids) {
       try {

@@ -41,11 +41,14 @@ export async function holdStepUser(settings: PythonSettings, signal: AbortSignal
     return { user, release: async () => undefined };
   }
   const slot = await uidSlotsFor(settings.uid, settings.uidCount, settings.lockDir).acquire(signal);
-  try {
-    await killProcessesOfUid(slot.uid);
-  } catch (error) {
-    await slot.release();
-    throw error;
+  // A uid is swept when its step ends; one taken over from a worker that died mid-step is swept first.
+  if (slot.takenOver) {
+    try {
+      await killProcessesOfUid(slot.uid);
+    } catch (error) {
+      await slot.release();
+      throw error;
+    }
   }
   let released = false;
   return {

@@ -6,6 +6,8 @@ import { ToolError } from '../tool-error.js';
 /** A uid held by one python step until released. */
 export interface UidSlot {
   uid: number;
+  /** True when the lock was taken over from a worker that is gone: its processes may still run. */
+  takenOver: boolean;
   release(): Promise<void>;
 }
 
@@ -98,8 +100,9 @@ export class UidSlots {
     return this.create(uid);
   }
 
-  private async tryLock(uid: number): Promise<boolean> {
-    return (await this.create(uid)) || this.takeOver(uid);
+  private async tryLock(uid: number): Promise<'created' | 'taken over' | undefined> {
+    if (await this.create(uid)) return 'created';
+    return (await this.takeOver(uid)) ? 'taken over' : undefined;
   }
 
   /** Waits for a free uid; rejects with ABORTED when `signal` fires first. */
@@ -111,13 +114,13 @@ export class UidSlots {
       for (let uid = this.base; uid < this.base + this.count; uid++) {
         if (this.held.has(uid)) continue;
         this.held.add(uid);
-        let locked = false;
+        let locked: Awaited<ReturnType<UidSlots['tryLock']>>;
         try {
           locked = await this.tryLock(uid);
         } finally {
           if (!locked) this.held.delete(uid);
         }
-        if (locked) return { uid, release: () => this.release(uid) };
+        if (locked) return { uid, takenOver: locked === 'taken over', release: () => this.release(uid) };
       }
       await this.waitForRelease(signal);
     }
