@@ -79,6 +79,28 @@ describe('python tool semantics', () => {
     });
   });
 
+  it('gives main(context) the step context and refuses main(*args)', async () => {
+    const code = 'def main(context):\n    return sorted(context) + [context["workload"]["n"]]';
+    expect(await runPythonTool(call(code, { workload: { n: 1 }, vars: {} }), settings)).toEqual([
+      'args',
+      'vars',
+      'workload',
+      1,
+    ]);
+    const error = await failure(runPythonTool(call('def main(*values):\n    return values'), settings));
+    expect(error.message).toContain('main(*args) is not supported');
+  });
+
+  it('refuses an env map with an invalid variable name', async () => {
+    const error = await failure(
+      runPythonTool(
+        { ...call('result = 1'), config: { code: 'result = 1', env: { 'BAD-NAME': 'x' } } },
+        settings,
+      ),
+    );
+    expect(error.code).toBe('BAD_CONFIG');
+  });
+
   it('awaits an async main()', async () => {
     const code = 'import asyncio\nasync def main(x):\n    await asyncio.sleep(0)\n    return x * 2';
     expect(await runPythonTool(call(code, { x: 21 }), settings)).toBe(42);
