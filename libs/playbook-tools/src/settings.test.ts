@@ -32,5 +32,6 @@ describe('toolSettingsFromEnv', () => {
   it('names a bad variable', () => {
     expect(() => toolSettingsFromEnv({ PYTHON_STEP_CPU_SECONDS: 'lots' })).toThrow(ConfigError);
     expect(() => toolSettingsFromEnv({ PYTHON_STEP_CPU_SECONDS: 'lots' })).toThrow(/PYTHON_STEP_CPU_SECONDS/);
+    expect(() => toolSettingsFromEnv({ HTTP_TOOL_ALLOW: '10.0.0.0/99' })).toThrow(/HTTP_TOOL_ALLOW/);
   });
 });

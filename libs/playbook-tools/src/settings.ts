@@ -1,5 +1,6 @@
-import { envVar, parseEnv } from '@switchyard/service-kit';
+import { ConfigError, envVar, parseEnv } from '@switchyard/service-kit';
 import type { Env } from '@switchyard/service-kit';
+import { EgressPolicy } from './http/egress-policy.js';
 
 const MIB = 1024 * 1024;
 
@@ -72,6 +73,15 @@ export interface ToolSettings {
 /** Reads the tool settings from the environment; a bad value throws a ConfigError naming the variable. */
 export function toolSettingsFromEnv(env: Env = process.env): ToolSettings {
   const e = parseEnv(toolSettingsEnv, env);
+  try {
+    new EgressPolicy(e.HTTP_TOOL_ALLOW);
+  } catch {
+    throw new ConfigError(
+      'HTTP_TOOL_ALLOW',
+      'host names, *.domain patterns, addresses or CIDRs',
+      env.HTTP_TOOL_ALLOW,
+    );
+  }
   return {
     python: {
       bin: e.PYTHON_BIN,
