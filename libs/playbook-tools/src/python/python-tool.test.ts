@@ -162,6 +162,7 @@ describe('python tool containment (issue 10 attacks)', () => {
     delete process.env.CREDENTIALS_KEY;
     delete process.env.DATABASE_URL;
     await rm(rootOnlyDir, { recursive: true, force: true });
+    await rm(lockDir, { recursive: true, force: true });
   });
 
   it.runIf(isRoot)('runs as the dedicated unprivileged uid/gid with no supplementary groups', async () => {

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ToolError } from '../tool-error.js';
 import { UidSlots } from './uid-slots.js';
 
@@ -15,9 +15,20 @@ function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
+const dirs: string[] = [];
+async function lockDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'uid-slots-'));
+  dirs.push(dir);
+  return dir;
+}
+
 describe.runIf(isRoot)('UidSlots', () => {
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
   it('hands out distinct uids and gives a released one back', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'uid-slots-'));
+    const dir = await lockDir();
     const slots = new UidSlots(70_000, 2, dir);
     const a = await slots.acquire(never);
     const b = await slots.acquire(never);
@@ -31,7 +42,7 @@ describe.runIf(isRoot)('UidSlots', () => {
   });
 
   it("skips a uid another live worker holds and takes over a dead worker's lock", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'uid-slots-'));
+    const dir = await lockDir();
     await writeFile(join(dir, '70100.lock'), String(process.ppid));
     await writeFile(join(dir, '70101.lock'), String(deadPid()));
     const slots = new UidSlots(70_100, 2, dir);
@@ -42,7 +53,7 @@ describe.runIf(isRoot)('UidSlots', () => {
   });
 
   it('stops waiting when the step is aborted', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'uid-slots-'));
+    const dir = await lockDir();
     const slots = new UidSlots(70_200, 1, dir);
     const held = await slots.acquire(never);
     const controller = new AbortController();
@@ -53,7 +64,7 @@ describe.runIf(isRoot)('UidSlots', () => {
   });
 
   it('refuses a lock directory others can write to', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'uid-slots-'));
+    const dir = await lockDir();
     await chmod(dir, 0o777);
     await expect(new UidSlots(70_300, 1, dir).acquire(never)).rejects.toThrow(/mode 0700/);
   });
