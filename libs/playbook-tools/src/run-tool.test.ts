@@ -21,6 +21,22 @@ describe('runTool', () => {
     });
   });
 
+  it('turns an unexpected failure into TOOL_FAILED', async () => {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent-switchyard-tmp';
+    try {
+      await expect(
+        runTool({ ...base, kind: 'python', config: { code: 'result = 1' } }, settings),
+      ).rejects.toMatchObject({
+        code: 'TOOL_FAILED',
+        message: expect.stringContaining('python tool: ENOENT'),
+      });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  });
+
   it('refuses a kind the worker does not run', async () => {
     const error = await runTool({ ...base, kind: 'auth', config: {} } as unknown as ToolCall, settings).catch(
       (e: unknown) => e,
