@@ -388,6 +388,14 @@ describe('python tool containment (issue 10 attacks)', () => {
     expect(error.code).toBe('ABORTED');
   });
 
+  it.runIf(isRoot)('says when the step user cannot execute the interpreter', async () => {
+    const error = await failure(
+      runPythonTool(call('result = 1'), { ...settings, bin: join(rootOnlyDir, 'secret.txt') }),
+    );
+    expect(error.code).toBe('PYTHON_UNAVAILABLE');
+    expect(error.message).toContain('step user must be able to execute it');
+  });
+
   it('names a missing interpreter', async () => {
     const error = await failure(
       runPythonTool(call('result = 1'), { ...settings, bin: 'python-does-not-exist' }),

@@ -147,9 +147,13 @@ function outcome(ending: Ending, settings: PythonSettings): unknown {
         'PYTHON_UNAVAILABLE',
         `python tool: "${settings.bin}" is not installed or not on PATH (install python3 or set PYTHON_BIN)`,
       );
+    const hint =
+      ending.spawnError.code === 'EACCES'
+        ? ' (the step user must be able to execute it: use an interpreter outside /root, e.g. /usr/bin/python3)'
+        : '';
     throw new ToolError(
       'PYTHON_UNAVAILABLE',
-      `python tool: cannot start ${settings.bin}: ${ending.spawnError.message}`,
+      `python tool: cannot start ${settings.bin}: ${ending.spawnError.message}${hint}`,
     );
   }
   switch (ending.killedBy) {
