@@ -5,8 +5,7 @@ import type { ToolSettings } from './settings.js';
 import type { ToolCall } from './tool-call.js';
 import { ToolError } from './tool-error.js';
 
-/** Runs one tool call; failures are ToolErrors with a code. */
-export async function runTool(call: ToolCall, settings: ToolSettings): Promise<unknown> {
+function dispatch(call: ToolCall, settings: ToolSettings): Promise<unknown> {
   switch (call.kind) {
     case 'python':
       return runPythonTool(call, settings.python);
@@ -15,6 +14,24 @@ export async function runTool(call: ToolCall, settings: ToolSettings): Promise<u
     case 'postgres':
       return runPostgresTool(call, settings.postgres);
     default:
-      throw new ToolError('UNKNOWN_TOOL', `unknown tool kind "${String((call as { kind: unknown }).kind)}"`);
+      return Promise.reject(
+        new ToolError('UNKNOWN_TOOL', `unknown tool kind "${String((call as { kind: unknown }).kind)}"`),
+      );
+  }
+}
+
+/** Runs one tool call; every failure is a ToolError with a code (TOOL_FAILED for unexpected ones). */
+export async function runTool(call: ToolCall, settings: ToolSettings): Promise<unknown> {
+  try {
+    return await dispatch(call, settings);
+  } catch (error) {
+    if (error instanceof ToolError) throw error;
+    throw new ToolError(
+      'TOOL_FAILED',
+      `${String(call.kind)} tool: ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,5 +1,6 @@
-import { envVar, parseEnv } from '@switchyard/service-kit';
+import { ConfigError, envVar, parseEnv } from '@switchyard/service-kit';
 import type { Env } from '@switchyard/service-kit';
+import { EgressPolicy } from './http/egress-policy.js';
 
 const MIB = 1024 * 1024;
 
@@ -8,6 +9,8 @@ export const toolSettingsEnv = {
   PYTHON_BIN: envVar.string('python3'),
   PYTHON_STEP_UID: envVar.int(61_000, 1, 2_147_483_647),
   PYTHON_STEP_GID: envVar.int(61_000, 1, 2_147_483_647),
+  PYTHON_STEP_UID_COUNT: envVar.int(64, 1, 65_536),
+  PYTHON_STEP_LOCK_DIR: envVar.string('/run/switchyard-python-uids'),
   PYTHON_STEP_CPU_SECONDS: envVar.int(60, 1, 86_400),
   PYTHON_STEP_MEMORY_BYTES: envVar.int(512 * MIB, 32 * MIB, Number.MAX_SAFE_INTEGER),
   PYTHON_STEP_MAX_OUTPUT_BYTES: envVar.int(10 * MIB, 1_024, Number.MAX_SAFE_INTEGER),
@@ -26,9 +29,14 @@ export const toolSettingsEnv = {
 
 export interface PythonSettings {
   bin: string;
-  /** The unprivileged user and group python steps run as when the worker is root. */
+  /**
+   * When the worker is root, each python step runs as its own uid from [uid, uid + uidCount), held
+   * exclusively for the step (lock files in lockDir), with group gid.
+   */
   uid: number;
   gid: number;
+  uidCount: number;
+  lockDir: string;
   cpuSeconds: number;
   memoryBytes: number;
   /** Cap on stdout + stderr + the result, together. */
@@ -65,11 +73,22 @@ export interface ToolSettings {
 /** Reads the tool settings from the environment; a bad value throws a ConfigError naming the variable. */
 export function toolSettingsFromEnv(env: Env = process.env): ToolSettings {
   const e = parseEnv(toolSettingsEnv, env);
+  try {
+    new EgressPolicy(e.HTTP_TOOL_ALLOW);
+  } catch {
+    throw new ConfigError(
+      'HTTP_TOOL_ALLOW',
+      'host names, *.domain patterns, addresses or CIDRs',
+      env.HTTP_TOOL_ALLOW,
+    );
+  }
   return {
     python: {
       bin: e.PYTHON_BIN,
       uid: e.PYTHON_STEP_UID,
       gid: e.PYTHON_STEP_GID,
+      uidCount: e.PYTHON_STEP_UID_COUNT,
+      lockDir: e.PYTHON_STEP_LOCK_DIR,
       cpuSeconds: e.PYTHON_STEP_CPU_SECONDS,
       memoryBytes: e.PYTHON_STEP_MEMORY_BYTES,
       maxOutputBytes: e.PYTHON_STEP_MAX_OUTPUT_BYTES,

@@ -16,6 +16,7 @@ export const TOOL_ERROR_CODES = [
   'RESULT_INVALID',
   'ROW_LIMIT',
   'TOO_MANY_REDIRECTS',
+  'TOOL_FAILED',
   'UNKNOWN_TOOL',
 ] as const;
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];

@@ -179,6 +179,18 @@ describe('http tool', () => {
     expect(result.body.auth).toBe('Bearer tok-123');
   });
 
+  it('adds a basic credential', async () => {
+    const credential: ToolCredential = {
+      name: 'api',
+      type: 'basic',
+      data: { username: 'u', password: 'p w' },
+    };
+    const result = (await runHttpTool(call({ url: `${main.base}/json` }, { credential }), allowLoopback)) as {
+      body: { auth: string };
+    };
+    expect(result.body.auth).toBe(`Basic ${Buffer.from('u:p w').toString('base64')}`);
+  });
+
   it('follows redirects on allowed hosts; 303 turns POST into GET', async () => {
     const result = (await runHttpTool(call({ url: `${main.base}/to-json` }), allowLoopback)) as {
       body: { method: string };

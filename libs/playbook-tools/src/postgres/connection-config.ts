@@ -20,8 +20,6 @@ export function connectionConfig(
   const timeouts = {
     connectionTimeoutMillis: settings.connectTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
-    lock_timeout: settings.statementTimeoutMs,
-    idle_in_transaction_session_timeout: settings.statementTimeoutMs,
     application_name: 'switchyard-playbook-step',
   };
   const direct = data.connection_string ?? data.url ?? data.dsn;

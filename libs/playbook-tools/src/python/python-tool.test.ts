@@ -1,21 +1,25 @@
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processesOfUid } from './process-sweep.js';
 import type { PythonSettings } from '../settings.js';
 import type { ToolCall } from '../tool-call.js';
 import { ToolError } from '../tool-error.js';
 import { runPythonTool } from './python-tool.js';
 
 const isRoot = process.getuid?.() === 0;
-/** A uid of its own, so this test run's process counts are not shared with anything else. */
-const stepUid = 62_000 + (process.pid % 1_000);
+/** A uid range of its own, so this test run's process counts are not shared with anything else. */
+const stepUid = 62_000 + (process.pid % 1_000) * 4;
+const lockDir = mkdtempSync(join(tmpdir(), 'switchyard-uid-locks-'));
 
 const settings: PythonSettings = {
   bin: 'python3',
   uid: stepUid,
   gid: stepUid,
+  uidCount: 4,
+  lockDir,
   cpuSeconds: 2,
   memoryBytes: 256 * 1024 * 1024,
   maxOutputBytes: 256 * 1024,
@@ -47,18 +51,6 @@ async function failure(promise: Promise<unknown>): Promise<ToolError> {
   throw new Error('expected the tool call to fail');
 }
 
-/** Pids of live processes whose real uid is `uid`. */
-async function processesOf(uid: number): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-    const match = /^Uid:\s+(\d+)/m.exec(status);
-    if (match && Number(match[1]) === uid && !/^State:\s+Z/m.test(status)) pids.push(Number(entry));
-  }
-  return pids;
-}
-
 describe('python tool semantics', () => {
   it('makes args Python variables and returns `result`', async () => {
     expect(
@@ -85,6 +77,28 @@ describe('python tool semantics', () => {
       scale: 10,
       rest: ['data', 'extra'],
     });
+  });
+
+  it('gives main(context) the step context and refuses main(*args)', async () => {
+    const code = 'def main(context):\n    return sorted(context) + [context["workload"]["n"]]';
+    expect(await runPythonTool(call(code, { workload: { n: 1 }, vars: {} }), settings)).toEqual([
+      'args',
+      'vars',
+      'workload',
+      1,
+    ]);
+    const error = await failure(runPythonTool(call('def main(*values):\n    return values'), settings));
+    expect(error.message).toContain('main(*args) is not supported');
+  });
+
+  it('refuses an env map with an invalid variable name', async () => {
+    const error = await failure(
+      runPythonTool(
+        { ...call('result = 1'), config: { code: 'result = 1', env: { 'BAD-NAME': 'x' } } },
+        settings,
+      ),
+    );
+    expect(error.code).toBe('BAD_CONFIG');
   });
 
   it('awaits an async main()', async () => {
@@ -148,6 +162,7 @@ describe('python tool containment (issue 10 attacks)', () => {
     delete process.env.CREDENTIALS_KEY;
     delete process.env.DATABASE_URL;
     await rm(rootOnlyDir, { recursive: true, force: true });
+    await rm(lockDir, { recursive: true, force: true });
   });
 
   it.runIf(isRoot)('runs as the dedicated unprivileged uid/gid with no supplementary groups', async () => {
@@ -177,12 +192,15 @@ describe('python tool containment (issue 10 attacks)', () => {
       'import os',
       'leaks = [k for k in os.environ if k in ("CREDENTIALS_KEY", "DATABASE_URL")]',
       'try:',
-      '    parent = open("/proc/%d/environ" % os.getppid(), "rb").read().decode(errors="replace")',
+      '    parent = open("/proc/%d/environ" % worker_pid, "rb").read().decode(errors="replace")',
       'except OSError as e:',
       '    parent = type(e).__name__',
       'result = {"leaks": leaks, "env": dict(os.environ), "parent": parent}',
     ].join('\n');
-    const seen = (await runPythonTool(call(code), settings)) as { leaks: string[]; parent: string };
+    const seen = (await runPythonTool(call(code, { worker_pid: process.pid }), settings)) as {
+      leaks: string[];
+      parent: string;
+    };
     expect(seen.leaks).toEqual([]);
     expect(JSON.stringify(seen)).not.toContain(secret);
     if (isRoot) expect(seen.parent).toBe('PermissionError');
@@ -256,9 +274,60 @@ describe('python tool containment (issue 10 attacks)', () => {
       const outcome = (await runPythonTool(call(code), settings)) as { forked: number; error: string };
       expect(outcome.error).toBe('BlockingIOError');
       expect(outcome.forked).toBeLessThan(settings.maxProcesses);
-      expect(await processesOf(stepUid)).toEqual([]);
+      expect(await processesOfUid(stepUid, true)).toEqual([]);
     },
   );
+
+  it('leaves no daemon behind: a double-forked setsid process is killed and reaped with the step', async () => {
+    const code = [
+      'import os, time',
+      'if os.fork() == 0:',
+      '    os.setsid()',
+      '    if os.fork() == 0:',
+      '        time.sleep(100000)',
+      '    os._exit(0)',
+      'time.sleep(0.2)',
+      'result = "done"',
+    ].join('\n');
+    expect(await runPythonTool(call(code), settings)).toBe('done');
+    expect(await processesOfUid(stepUid, true)).toEqual([]);
+  });
+
+  it.runIf(isRoot)('leaves no daemon behind even when the step kills its supervisor', async () => {
+    const code = [
+      'import os, signal, time',
+      'if os.fork() == 0:',
+      '    os.setsid()',
+      '    time.sleep(100000)',
+      'time.sleep(0.2)',
+      'os.kill(os.getppid(), signal.SIGKILL)',
+      'time.sleep(100000)',
+    ].join('\n');
+    const error = await failure(runPythonTool(call(code), settings));
+    expect(error.code).toMatch(/PYTHON_/);
+    expect(await processesOfUid(stepUid)).toEqual([]);
+  });
+
+  it.runIf(isRoot)('gives concurrent steps different uids, so they cannot signal each other', async () => {
+    const code = [
+      'import os, time',
+      'time.sleep(0.3)',
+      'try:',
+      '    os.kill(other, 0)',
+      '    reach = "reachable"',
+      'except PermissionError:',
+      '    reach = "PermissionError"',
+      'except ProcessLookupError:',
+      '    reach = "gone"',
+      'result = [os.getuid(), reach]',
+    ].join('\n');
+    const [a, b] = (await Promise.all([
+      runPythonTool(call(code, { other: process.pid }), settings),
+      runPythonTool(call(code, { other: process.pid }), settings),
+    ])) as [[number, string], [number, string]];
+    expect(a[0]).not.toBe(b[0]);
+    expect([a[1], b[1]]).toEqual(['PermissionError', 'PermissionError']);
+  });
 
   it('fails a 3 GiB allocation with a memory-limit error', async () => {
     const error = await failure(
@@ -280,7 +349,7 @@ describe('python tool containment (issue 10 attacks)', () => {
     expect(error.message).toContain('wall-time limit');
     expect(error.code).toBe('PYTHON_LIMIT');
     expect(error.message).toContain('wall-time limit');
-    if (isRoot) expect(await processesOf(stepUid)).toEqual([]);
+    if (isRoot) expect(await processesOfUid(stepUid)).toEqual([]);
   });
 
   it('does not let printed output forge the result', async () => {
@@ -317,6 +386,14 @@ describe('python tool containment (issue 10 attacks)', () => {
     setTimeout(() => controller.abort(), 200);
     const error = await failure(running);
     expect(error.code).toBe('ABORTED');
+  });
+
+  it.runIf(isRoot)('says when the step user cannot execute the interpreter', async () => {
+    const error = await failure(
+      runPythonTool(call('result = 1'), { ...settings, bin: join(rootOnlyDir, 'secret.txt') }),
+    );
+    expect(error.code).toBe('PYTHON_UNAVAILABLE');
+    expect(error.message).toContain('step user must be able to execute it');
   });
 
   it('names a missing interpreter', async () => {

@@ -6,7 +6,7 @@ import type { PythonSettings } from '../settings.js';
 import { HARNESS_SOURCE } from './harness-source.js';
 import { OutputBudget } from './output-budget.js';
 import { stepEnvironment } from './step-environment.js';
-import { stepUser } from './step-user.js';
+import { holdStepUser } from './step-user.js';
 import type { StepUser } from './step-user.js';
 import { createStepWorkdir, removeStepWorkdir } from './step-workdir.js';
 
@@ -24,8 +24,10 @@ interface Ending {
   spawnError?: NodeJS.ErrnoException;
 }
 
-/** Time allowed for the pipes to close after the process group was killed, before they are torn down. */
+/** Time allowed for the pipes to close after the interpreter exited, before they are torn down. */
 const DRAIN_MS = 2_000;
+/** Time the supervisor gets to kill and reap the step's processes after SIGTERM, before SIGKILL. */
+const STOP_GRACE_MS = 2_000;
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
@@ -67,9 +69,17 @@ function runInterpreter(
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       ...(user.dropsPrivileges ? { uid: user.uid, gid: user.gid } : {}),
     });
+    let grace: NodeJS.Timeout | undefined;
     const stopWith = (reason: NonNullable<Ending['killedBy']>) => {
-      killedBy ??= reason;
-      killGroup(child.pid);
+      if (killedBy) return;
+      killedBy = reason;
+      // The supervisor kills and reaps everything the step started; SIGKILL follows if it does not exit.
+      try {
+        child.kill('SIGTERM');
+      } catch {
+        // already gone
+      }
+      grace = setTimeout(() => killGroup(child.pid), STOP_GRACE_MS);
     };
     const budget = new OutputBudget(settings.maxOutputBytes, () => stopWith('output'));
     const stdout = budget.sink();
@@ -95,6 +105,7 @@ function runInterpreter(
       settled = true;
       clearTimeout(wall);
       clearTimeout(drain);
+      clearTimeout(grace);
       call.signal.removeEventListener('abort', onAbort);
       killGroup(child.pid);
       for (const stream of streams) stream?.destroy();
@@ -110,7 +121,8 @@ function runInterpreter(
     child.on('error', (error: NodeJS.ErrnoException) => finish(error));
     child.on('exit', (code, signal) => {
       exit = { code, signal };
-      // Whatever the step forked is killed with it; pipes a detached grandchild still holds are torn down.
+      // Anything still in the interpreter's process group goes with it; pipes held by a process that
+      // left the group are torn down after DRAIN_MS (a root worker then kills it by uid).
       killGroup(child.pid);
       drain = setTimeout(() => finish(), DRAIN_MS);
     });
@@ -135,9 +147,13 @@ function outcome(ending: Ending, settings: PythonSettings): unknown {
         'PYTHON_UNAVAILABLE',
         `python tool: "${settings.bin}" is not installed or not on PATH (install python3 or set PYTHON_BIN)`,
       );
+    const hint =
+      ending.spawnError.code === 'EACCES'
+        ? ' (the step user must be able to execute it: use an interpreter outside /root, e.g. /usr/bin/python3)'
+        : '';
     throw new ToolError(
       'PYTHON_UNAVAILABLE',
-      `python tool: cannot start ${settings.bin}: ${ending.spawnError.message}`,
+      `python tool: cannot start ${settings.bin}: ${ending.spawnError.message}${hint}`,
     );
   }
   switch (ending.killedBy) {
@@ -191,11 +207,13 @@ export async function runPythonTool(call: ToolCall, settings: PythonSettings): P
   if (typeof call.config.code !== 'string' || call.config.code.trim() === '')
     throw new ToolError('BAD_CONFIG', 'python tool: code is required');
   if (call.signal.aborted) throw new ToolError('ABORTED', 'python tool: stopped');
-  const user = stepUser(settings);
-  const workdir = await createStepWorkdir(user);
+  const held = await holdStepUser(settings, call.signal);
+  let workdir: string | undefined;
   try {
-    return outcome(await runInterpreter(call, settings, user, workdir), settings);
+    workdir = await createStepWorkdir(held.user);
+    return outcome(await runInterpreter(call, settings, held.user, workdir), settings);
   } finally {
-    await removeStepWorkdir(workdir);
+    await held.release();
+    if (workdir) await removeStepWorkdir(workdir);
   }
 }
