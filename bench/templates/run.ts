@@ -10,12 +10,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { TemplateEngine } from '@switchyard/playbook-templates';
 
+interface NunjucksEnvironment {
+  renderString(source: string, context: object): string;
+}
 interface Nunjucks {
-  Environment: new (
-    loader: null,
-    options: { autoescape: boolean },
+  Environment: new (loader: null, options: { autoescape: boolean }) => NunjucksEnvironment;
+  Template: new (
+    source: string,
+    env: NunjucksEnvironment,
+    path: null,
+    eager: boolean,
   ) => {
-    renderString(source: string, context: object): string;
+    render(context: object): string;
   };
 }
 const nunjucks = createRequire(import.meta.url)('nunjucks') as Nunjucks;
