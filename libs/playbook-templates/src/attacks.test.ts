@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateEngine } from './template-engine.js';
 import { TemplateError } from './template-error.js';
+import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 /**
  * Every attack must end in a TemplateError, and nothing that comes back (value or message) may hold a secret
@@ -45,7 +46,7 @@ describe('template attacks', () => {
   let engine: TemplateEngine;
   beforeAll(async () => {
     process.env[SECRET_NAME] = secret;
-    engine = await TemplateEngine.start();
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON });
   });
   afterAll(async () => {
     delete process.env[SECRET_NAME];

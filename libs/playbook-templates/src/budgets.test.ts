@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateEngine } from './template-engine.js';
 import { TemplateError, type TemplateErrorCode } from './template-error.js';
+import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 async function failure(run: Promise<unknown>): Promise<TemplateError> {
   const error = await run.then(
@@ -14,7 +15,7 @@ async function failure(run: Promise<unknown>): Promise<TemplateError> {
 describe('render budgets', () => {
   let engine: TemplateEngine;
   beforeAll(async () => {
-    engine = await TemplateEngine.start({ poolSize: 1, timeoutMs: 400 });
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 1, timeoutMs: 400 });
   });
   afterAll(() => engine?.close());
 
@@ -72,7 +73,11 @@ describe('render budgets', () => {
   });
 
   it('refuses contexts over maxContextBytes, counting only the variables read', async () => {
-    const small = await TemplateEngine.start({ poolSize: 1, maxContextBytes: 100_000 });
+    const small = await TemplateEngine.start({
+      pythonBin: TEST_PYTHON,
+      poolSize: 1,
+      maxContextBytes: 100_000,
+    });
     try {
       const context = { big: 'x'.repeat(200_000), n: 1 };
       expect(await small.renderString('{{ n }}', context)).toBe(1);

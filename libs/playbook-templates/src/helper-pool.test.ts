@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TemplateEngine } from './template-engine.js';
 import { TemplateError } from './template-error.js';
+import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 /** Waits until the pool runs a helper other than `pids`, and returns its pid. */
 async function replacementOf(engine: TemplateEngine, ...pids: number[]): Promise<number> {
@@ -21,7 +22,7 @@ describe('helper pool', () => {
   });
 
   it('kills a helper that does not answer within budget + 500 ms; later renders work on a new one', async () => {
-    engine = await TemplateEngine.start({ poolSize: 1, timeoutMs: 200 });
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 1, timeoutMs: 200 });
     const [pid] = engine.helperPids();
     // A stopped process cannot answer nor run its own timer: only Node's deadline can end this render.
     process.kill(pid!, 'SIGSTOP');
@@ -34,7 +35,7 @@ describe('helper pool', () => {
   });
 
   it('tries a render once more when its helper dies, fails it when the second helper dies too', async () => {
-    engine = await TemplateEngine.start({ poolSize: 1, timeoutMs: 20_000 });
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 1, timeoutMs: 20_000 });
     await engine.validate([LOOP]);
     const [first] = engine.helperPids();
     // The variables are known after validate(): the render request is written before renderString returns.
@@ -51,7 +52,7 @@ describe('helper pool', () => {
   });
 
   it('replaces a helper that dies while idle', async () => {
-    engine = await TemplateEngine.start({ poolSize: 2 });
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 2 });
     const pids = engine.helperPids();
     process.kill(pids[0]!, 'SIGKILL');
     const results = await Promise.all(
@@ -63,7 +64,7 @@ describe('helper pool', () => {
   });
 
   it('runs many concurrent renders without mixing their contexts', async () => {
-    engine = await TemplateEngine.start({ poolSize: 2 });
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 2 });
     const renders = Array.from({ length: 200 }, (_, i) =>
       engine!.renderValue(
         { id: '{{ id }}', text: 'item-{{ id }}-{{ tags|join(",") }}' },
@@ -75,7 +76,7 @@ describe('helper pool', () => {
   });
 
   it('keeps serving other renders while one runs out of time', async () => {
-    engine = await TemplateEngine.start({ poolSize: 2, timeoutMs: 500 });
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 2, timeoutMs: 500 });
     const slow = engine.renderString(LOOP, {}).catch((e: unknown) => e);
     const quick = await Promise.all(
       Array.from({ length: 20 }, (_, i) => engine!.renderString('{{ i }}', { i })),
@@ -85,7 +86,7 @@ describe('helper pool', () => {
   });
 
   it('rejects renders after close', async () => {
-    const closing = await TemplateEngine.start({ poolSize: 1 });
+    const closing = await TemplateEngine.start({ pythonBin: TEST_PYTHON, poolSize: 1 });
     await closing.close();
     await expect(closing.renderString('{{ 1 }}', {})).rejects.toThrow(/closed/);
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateEngine } from './template-engine.js';
+import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 /** What the operating system says about a running helper. */
 function processFacts(pid: number) {
@@ -32,7 +33,11 @@ describe('helper process containment', () => {
   let engine: TemplateEngine;
   beforeAll(async () => {
     process.env.PLAYBOOK_TEMPLATES_SANDBOX_PROBE = 'must-not-be-inherited';
-    engine = await TemplateEngine.start({ poolSize: 1, memoryLimitBytes: 256 * 1024 * 1024 });
+    engine = await TemplateEngine.start({
+      pythonBin: TEST_PYTHON,
+      poolSize: 1,
+      memoryLimitBytes: 256 * 1024 * 1024,
+    });
   });
   afterAll(async () => {
     delete process.env.PLAYBOOK_TEMPLATES_SANDBOX_PROBE;

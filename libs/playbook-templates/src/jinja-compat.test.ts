@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateEngine } from './template-engine.js';
 import { TemplateError } from './template-error.js';
 import { singleExpression } from './template-source.js';
+import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 /**
  * Each template is rendered by the engine and by the real Jinja2 (a plain `jinja2.Environment()` run with
@@ -152,7 +153,7 @@ print(json.dumps(out))
 type OracleResult = { value: unknown } | { error: string };
 
 function runJinja2(cases: Array<{ template: string; expression: string | null }>): OracleResult[] {
-  const result = spawnSync('python3', ['-c', ORACLE], {
+  const result = spawnSync(TEST_PYTHON, ['-c', ORACLE], {
     input: JSON.stringify({ context: CONTEXT, cases }),
     encoding: 'utf8',
     timeout: 30_000,
@@ -165,7 +166,7 @@ describe('Jinja2 compatibility', () => {
   let engine: TemplateEngine;
   let expected: OracleResult[];
   beforeAll(async () => {
-    engine = await TemplateEngine.start();
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON });
     expected = runJinja2(
       TABLE.map((template) => ({ template, expression: singleExpression(template) ?? null })),
     );

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateEngine } from './template-engine.js';
 import { TemplateError } from './template-error.js';
+import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 describe('TemplateEngine', () => {
   let engine: TemplateEngine;
   beforeAll(async () => {
-    engine = await TemplateEngine.start();
+    engine = await TemplateEngine.start({ pythonBin: TEST_PYTHON });
   });
   afterAll(() => engine?.close());
 
