@@ -160,6 +160,14 @@ const attackRows = [
   '| attack | error | ms until the error | max event-loop delay ms |',
   '|---|---|---:|---:|',
 ];
+{
+  // Baseline: the same measurement while Node only waits (the machine's own scheduling noise).
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  delay.disable();
+  attackRows.push(`| (none: Node idles for 1 s, baseline) | | 1000 | ${fmt(delay.max / 1e6, 1)} |`);
+}
 for (const [name, template] of attacks) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
