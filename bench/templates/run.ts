@@ -178,7 +178,9 @@ for (const [name, template] of attacks) {
   );
   const elapsed = performance.now() - t;
   delay.disable();
-  attackRows.push(`| ${name} | ${code} | ${fmt(elapsed, 0)} | ${fmt(delay.max / 1e6, 1)} |`);
+  attackRows.push(
+    `| \`${name.replaceAll('|', '\\|')}\` | ${code} | ${fmt(elapsed, 0)} | ${fmt(delay.max / 1e6, 1)} |`,
+  );
 }
-console.log(attackRows.join('\n'));
+console.log(`\n${attackRows.join('\n')}`);
 await engine.close();
