@@ -6,7 +6,7 @@ import { TEST_PYTHON } from './test-fixtures/python-bin.js';
 
 /**
  * Every attack must end in a TemplateError, and nothing that comes back (value or message) may hold a secret
- * from the engine's environment or the output of a command.
+ * from the engine's environment, a file's content or the output of a command.
  */
 const SECRET_NAME = 'PLAYBOOK_TEMPLATES_TEST_SECRET';
 const secret = `s3cret-${randomBytes(12).toString('hex')}`;
@@ -40,6 +40,10 @@ const JINJA_ATTACKS = [
   '{{ step.__class__.__init__.__globals__ }}',
   '{{ step.items.__self__.__class__ }}',
   "{{ (lipsum|attr('__glo' ~ 'bals__'))['os'] }}",
+  '{% include "/etc/passwd" %}',
+  '{% import "os" as os %}{{ os }}',
+  '{% extends "/etc/hostname" %}',
+  '{% from "/etc/hosts" import x %}{{ x }}',
 ];
 
 describe('template attacks', () => {
@@ -65,6 +69,7 @@ describe('template attacks', () => {
     );
     expect(seen).not.toContain(secret);
     expect(seen).not.toMatch(/uid=\d+/);
+    expect(seen).not.toContain('root:x:0:0');
     expect('error' in outcome, `no error, got ${seen}`).toBe(true);
     const error = (outcome as { error: unknown }).error;
     expect(error).toBeInstanceOf(TemplateError);
