@@ -130,8 +130,6 @@ class PlaybookSandbox(SandboxedEnvironment):
             if is_int(left) and is_int(right) and abs(left) > 1 and right > 0:
                 if right * abs(left).bit_length() > MAX_INT_BITS:
                     raise TooLarge(f"integer power over {MAX_INT_BITS} bits")
-            if isinstance(left, float) or isinstance(right, float):
-                pass
         return super().call_binop(context, operator, left, right)
 
 

@@ -7,6 +7,8 @@ export const KILL_GRACE_MS = 500;
 interface Job {
   body: string;
   budgetMs: number;
+  /** Helpers that died under this job; rendering has no side effects, so it is tried once more. */
+  crashes: number;
   resolve: (reply: HelperReply) => void;
   reject: (error: Error) => void;
 }
@@ -20,7 +22,8 @@ interface Slot {
 /**
  * A fixed number of helper processes, each with at most one request in flight; requests wait in FIFO order.
  * A helper that does not answer within its budget + KILL_GRACE_MS is killed (the request fails with
- * TEMPLATE_TIMEOUT); a helper that dies is replaced, and later requests run on the replacement.
+ * TEMPLATE_TIMEOUT); a helper that dies is replaced, its request is tried once more on the replacement, and
+ * fails if that helper dies too.
  */
 export class HelperPool {
   private readonly slots: Slot[];
@@ -66,7 +69,7 @@ export class HelperPool {
     if (this.closed)
       return Promise.reject(new TemplateError('TEMPLATE_ERROR', 'the template engine is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ body, budgetMs, resolve, reject });
+      this.queue.push({ body, budgetMs, crashes: 0, resolve, reject });
       this.pump();
     });
   }
@@ -133,6 +136,12 @@ export class HelperPool {
     helper
       .request(job.body)
       .then(job.resolve, (error: Error) => {
+        if (!timedOut && !helper.alive && job.crashes === 0 && !this.closed) {
+          // The helper died (perhaps before it read the request): try once more on its replacement.
+          job.crashes += 1;
+          this.queue.unshift(job);
+          return;
+        }
         job.reject(
           timedOut
             ? new TemplateError(

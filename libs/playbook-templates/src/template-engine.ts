@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { contextSlice } from './context-slice.js';
 import { resolveOptions, type ResolvedOptions, type TemplateEngineOptions } from './engine-options.js';
 import { HelperPool } from './helper-pool.js';
@@ -22,7 +23,11 @@ export interface TemplateProblem {
 /** How validate() reads its texts: as templates (default) or as `case.when` conditions. */
 export type ValidateAs = 'template' | 'condition';
 
-const cacheKey = (item: RenderItem) => `${item.k}\u0000${item.s}`;
+/** Short sources are their own key; long ones are keyed by a digest so the cache stays small. */
+function cacheKey(item: RenderItem): string {
+  if (item.s.length <= 256) return `${item.k}:${item.s}`;
+  return `${item.k}#${createHash('sha256').update(item.s).digest('base64')}`;
+}
 
 /**
  * Jinja2 templates over an execution context, rendered by Jinja2's SandboxedEnvironment in a pool of Python
