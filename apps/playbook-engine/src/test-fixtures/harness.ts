@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createEngineClient, type EngineClient } from '@switchyard/engine-client';
 import { subscribeExecutionEvents, type ExecutionEvent } from '@switchyard/execution-events';
-import { parseEnv } from '@switchyard/service-kit';
+import { parseEnv, type Logger } from '@switchyard/service-kit';
 import { waitForHttp } from '@switchyard/testing';
 import { engineEnv } from '../config.js';
 import { createEngineService, type EngineService } from '../server.js';
@@ -28,6 +28,7 @@ export async function startEngine(options: {
   env?: Record<string, string>;
   /** Environment of the engine's local workers; tests reach their own servers on 127.0.0.1. */
   workerEnv?: Record<string, string>;
+  logger?: Logger;
 }): Promise<RunningEngine> {
   const token = options.env?.ENGINE_API_TOKEN?.split(',')[0] ?? `test-${randomBytes(12).toString('hex')}`;
   const config = parseEnv(engineEnv, {
@@ -43,6 +44,7 @@ export async function startEngine(options: {
   });
   const engine = await createEngineService(config, {
     database: options.database,
+    logger: options.logger,
     workerEnv: { HTTP_TOOL_ALLOW: '127.0.0.1', ...options.workerEnv },
   });
   const { url } = await engine.listen();
@@ -85,6 +87,7 @@ export async function collectEvents(
 /** A real HTTP server on a free port; the handler decides every answer. */
 export async function startHttpServer(
   handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+  host = '127.0.0.1',
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     let body = '';
@@ -92,10 +95,10 @@ export async function startHttpServer(
     req.on('data', (d: string) => (body += d));
     req.on('end', () => void handler(req, res, body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
