@@ -125,6 +125,12 @@ function projectValue(value: unknown, input: readonly Selection[]): unknown {
   return out;
 }
 
+/** Whether every key field has a value: a null key cannot identify an entity, and would fail its whole fetch. */
+function hasKeys(representation: Json, keys: readonly string[]): boolean {
+  for (const key of keys) if (representation[key] === null || representation[key] === undefined) return false;
+  return true;
+}
+
 /** Runs a plan and returns the merged (not yet shaped) data and the subgraph errors. */
 export async function executePlan(
   plan: QueryPlan,
@@ -253,6 +259,7 @@ async function runEntityFetch(
     const representation: Json = { __typename: input.sendAs };
     project(item, input.input, representation);
     representation.__typename = input.sendAs;
+    if (input.keys && !hasKeys(representation, input.keys)) continue;
     const identity = JSON.stringify(representation);
     const index = seen.get(identity);
     if (index === undefined) {

@@ -7,6 +7,8 @@ export interface EntityInput {
   typename: string;
   sendAs: string;
   input: Selection[];
+  /** Top-level key fields: an object where one of them is null or missing is not sent. */
+  keys?: string[];
 }
 
 export interface FetchNode {

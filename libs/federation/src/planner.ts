@@ -79,11 +79,44 @@ function addField(target: Selection[], sel: FieldSelection, withSelections: bool
  */
 function avoidConflicts(target: readonly Selection[], fields: FieldSelection[]): FieldSelection[] {
   return fields.map((f) => {
+    // A field with arguments gets an alias of its own: the operation may ask for it with other arguments.
+    if (f.args.length > 0) return { ...f, responseKey: `__sy_${f.name}_${shortHash(fieldIdentity(f))}` };
     const clash = target.some(
       (t) => t.kind === 'field' && t.responseKey === f.responseKey && fieldIdentity(t) !== fieldIdentity(f),
     );
     return clash ? { ...f, responseKey: `__sy_${f.name}` } : f;
   });
+}
+
+/** A short stable name suffix (FNV-1a, base 36). */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+/** The field and its arguments, whatever its response key. */
+function fieldWithArgs(sel: FieldSelection): string {
+  return fieldIdentity({ ...sel, responseKey: sel.name });
+}
+
+/**
+ * Representations carry fields by name: one input cannot hold the same field with two argument sets
+ * (`price(currency: "USD")` and `price(currency: "EUR")`), so such requirements need separate fetches.
+ */
+function inputsConflict(existing: readonly Selection[], incoming: readonly Selection[]): boolean {
+  for (const sel of incoming) {
+    if (sel.kind !== 'field') continue;
+    for (const other of existing) {
+      if (other.kind !== 'field' || other.name !== sel.name) continue;
+      if (fieldWithArgs(other) !== fieldWithArgs(sel)) return true;
+      if (sel.selections && other.selections && inputsConflict(other.selections, sel.selections)) return true;
+    }
+  }
+  return false;
 }
 
 function addFragment(target: Selection[], typeCondition: string): FragmentSelection {
@@ -104,6 +137,10 @@ function mergeInto(target: Selection[], source: readonly Selection[]): void {
       if (sel.selections) mergeInto(node.selections!, sel.selections);
     }
   }
+}
+
+function keyNames(key: readonly Selection[]): string[] {
+  return key.flatMap((s) => (s.kind === 'field' ? [s.name] : []));
 }
 
 function collectVariables(selections: readonly Selection[], out: Set<string>): void {
@@ -343,7 +380,12 @@ class PlanBuilder {
     if (!entity) {
       entity = this.newGroup(owner.graph, path, true);
       this.entityGroups.set(groupKey, entity);
-      entity.inputs.set(typeName, { typename: typeName, sendAs: typeName, input: keyFields });
+      entity.inputs.set(typeName, {
+        typename: typeName,
+        sendAs: typeName,
+        input: keyFields,
+        keys: keyNames(key),
+      });
     }
     entity.dependsOn.add(group);
     const fragment = addFragment(entity.selections, typeName);
@@ -541,19 +583,28 @@ class PlanBuilder {
       const deps = new Set<Group>([...inputGroups, ...requiresFrom]);
       const extraDeps = [...deps].filter((g) => g !== group);
       const suffix = extraDeps.length > 0 ? `after:${extraDeps.map((g) => g.id).join(',')}` : '';
-      const key2 = this.groupKey(path, route.graph, suffix);
+      let key2 = this.groupKey(path, route.graph, suffix);
       let entity = this.entityGroups.get(key2);
+      for (let n = 1; entity && inputsConflict(entity.inputs.get(typeName)?.input ?? [], input); n++) {
+        key2 = this.groupKey(path, route.graph, `${suffix}#${n}`);
+        entity = this.entityGroups.get(key2);
+      }
       if (!entity) {
         entity = this.newGroup(route.graph, path, true);
         this.entityGroups.set(key2, entity);
       }
       for (const d of deps) if (d !== entity) entity.dependsOn.add(d);
       const existingInput = entity.inputs.get(typeName);
-      if (existingInput) mergeInto(existingInput.input, input);
+      if (existingInput) mergeInto(existingInput.input, this.concreteConditions(input));
       else {
         const merged: Selection[] = [];
-        mergeInto(merged, input);
-        entity.inputs.set(typeName, { typename: typeName, sendAs: route.sendAs, input: merged });
+        mergeInto(merged, this.concreteConditions(input));
+        entity.inputs.set(typeName, {
+          typename: typeName,
+          sendAs: route.sendAs,
+          input: merged,
+          keys: keyNames(key),
+        });
       }
       const fragment = addFragment(entity.selections, route.sendAs);
       for (const g of this.planObject(
@@ -569,6 +620,30 @@ class PlanBuilder {
         used.add(g);
     }
     return used;
+  }
+
+  /**
+   * Representations are projected by `__typename`: a fragment on an interface or union becomes one fragment per
+   * object type it applies to, so the executor needs no schema to decide what to copy.
+   */
+  private concreteConditions(selections: readonly Selection[]): Selection[] {
+    const { schema } = this.supergraph;
+    const out: Selection[] = [];
+    for (const sel of selections) {
+      if (sel.kind === 'field') {
+        out.push(sel.selections ? { ...sel, selections: this.concreteConditions(sel.selections) } : sel);
+        continue;
+      }
+      const inner = this.concreteConditions(sel.selections);
+      const condition = sel.typeCondition ? schema.getType(sel.typeCondition) : undefined;
+      if (!condition || !isAbstractType(condition)) {
+        out.push({ ...sel, selections: inner });
+        continue;
+      }
+      for (const runtime of schema.getPossibleTypes(condition))
+        out.push({ kind: 'fragment', typeCondition: runtime.name, selections: inner });
+    }
+    return out;
   }
 
   private hasRequires(typeName: string, fieldName: string, graph: string): boolean {
