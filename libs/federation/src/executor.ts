@@ -1,5 +1,6 @@
 import type { EntityInput, FetchNode, PlanNode, QueryPlan } from './plan.js';
 import type { Selection } from './selection.js';
+import { restoreAliases } from './type-conflict-aliases.js';
 import { SubgraphHttpError, type SubgraphFetcher, type SubgraphResponse } from './subgraph-client.js';
 
 type Json = Record<string, unknown>;
@@ -232,6 +233,7 @@ async function runRootFetch(
     errors.push(fetchFailure(fetch, error));
     return;
   }
+  if (fetch.restore && isObject(response.data)) restoreAliases(response.data, fetch.restore);
   if (isObject(response.data)) deepMerge(data, response.data, ctx.abstractTypes);
   for (const raw of response.errors ?? []) {
     const path = Array.isArray(raw.path) ? (raw.path as ResponsePath) : undefined;
@@ -281,6 +283,7 @@ async function runEntityFetch(
   for (let i = 0; i < targets.length; i++) {
     const entity = entities[i];
     if (!isObject(entity)) continue;
+    if (fetch.restore) restoreAliases(entity, fetch.restore);
     for (const item of targets[i]!) deepMerge(item, entity, ctx.abstractTypes);
   }
   for (const raw of response.errors ?? []) {

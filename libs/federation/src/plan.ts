@@ -1,6 +1,7 @@
 import type { Selection } from './selection.js';
 import { printSelections } from './selection.js';
 import type { OperationKind } from './operation.js';
+import type { AliasRestore } from './type-conflict-aliases.js';
 
 /** What an entity fetch sends for each object of a concrete type: `__typename` (as `sendAs`) plus `input`. */
 export interface EntityInput {
@@ -21,6 +22,8 @@ export interface FetchNode {
   variableUsages: string[];
   /** Present on entity fetches: how representations are built. */
   inputs?: EntityInput[];
+  /** Present when the subgraph is asked under internal aliases (fields whose types differ per object type). */
+  restore?: AliasRestore;
 }
 
 export interface FlattenNode {

@@ -20,6 +20,7 @@ import {
   type Selection,
 } from './selection.js';
 import { possibleTypes, type Supergraph } from './supergraph.js';
+import { aliasTypeConflicts } from './type-conflict-aliases.js';
 
 /** The operation cannot be planned against this supergraph (a composition gap, not a client mistake). */
 export class PlanningError extends Error {
@@ -478,8 +479,9 @@ class PlanBuilder {
       }
       const existedBefore = target.some((t) => t.kind === 'field' && fieldIdentity(t) === fieldIdentity(f));
       const node = addField(target, f, true);
-      const childType = getNamedType(definition.type);
       const source = this.supergraph.types.get(typeName)?.fields.get(f.name)?.sources.get(group.graph);
+      // The subgraph may declare a narrower type (`Book` where the supergraph says `Media`): plan against it.
+      const childType = (source?.type && schema.getType(source.type.replace(/[[\]!\s]/g, ''))) || getNamedType(definition.type);
       let childProvided: Selection[] | undefined;
       if (provided) {
         const p = collectFields(schema, typeName, provided).find((x) => x.name === f.name);
@@ -764,12 +766,19 @@ class PlanBuilder {
     const name = this.operation.name
       ? ` ${this.operation.name}__${group.graph.replace(/[^A-Za-z0-9_]/g, '_')}__${group.id}`
       : '';
+    const rootType = this.supergraph.schema.getRootType(kind as OperationTypeNode)?.name ?? 'Query';
+    const { selections, restore } = aliasTypeConflicts(
+      this.supergraph,
+      group.graph,
+      group.entity ? '_Entity' : rootType,
+      group.selections,
+    );
     let operation: string;
     if (group.entity) {
       const allDefs = ['$representations: [_Any!]!', ...defs].join(', ');
-      operation = `query${name}(${allDefs}) { _entities(representations: $representations) {${printSelections(group.selections)}} }`;
+      operation = `query${name}(${allDefs}) { _entities(representations: $representations) {${printSelections(selections)}} }`;
     } else {
-      operation = `${kind}${name}${defs.length > 0 ? `(${defs.join(', ')})` : ''} {${printSelections(group.selections)}}`;
+      operation = `${kind}${name}${defs.length > 0 ? `(${defs.join(', ')})` : ''} {${printSelections(selections)}}`;
     }
     const fetch: FetchNode = {
       kind: 'Fetch',
@@ -779,6 +788,7 @@ class PlanBuilder {
       operation,
       variableUsages: usages,
       inputs: group.entity ? [...group.inputs.values()] : undefined,
+      ...(restore ? { restore } : {}),
     };
     return group.entity ? { kind: 'Flatten', path: group.path.map((p) => p), node: fetch } : fetch;
   }
