@@ -32,7 +32,7 @@ beforeAll(async () => {
         type Robot { id: ID name: String friends: [Pet!]! }`,
         resolvers: {
           Query: { pets: () => pets, home: () => ({ favorite: pets[0] }) },
-          Cat: { __resolveReference: (ref: { id: string }) => pets[0], friends: () => pets },
+          Cat: { __resolveReference: () => pets[0], friends: () => pets },
           Robot: { friends: () => pets },
         },
       },
