@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { printPlan } from '@switchyard/federation';
 import { loadRouterConfig } from '../apps/federation-router/src/config.js';
 import { createRouterService } from '../apps/federation-router/src/server.js';
 
@@ -125,7 +126,9 @@ async function main(): Promise<number> {
   const subgraphServer = createServer(audit.createRouter());
   const auditPort = await listen(subgraphServer);
   const auditUrl = `http://127.0.0.1:${auditPort}`;
-  const ids = (await getJson<string[]>(`${auditUrl}/ids`)).filter((id) => only.length === 0 || only.includes(id));
+  const ids = (await getJson<string[]>(`${auditUrl}/ids`)).filter(
+    (id) => only.length === 0 || only.includes(id),
+  );
 
   const supergraphPath = join(staged, 'supergraph.graphql');
   writeFileSync(supergraphPath, await (await fetch(`${auditUrl}/${ids[0]}/supergraph`)).text());
@@ -160,7 +163,15 @@ async function main(): Promise<number> {
         outcomes.push({ suite: id, index, passed: !detail, detail });
         if (detail) failed.push(index);
         else passed++;
-        if (detail && verbose) console.log(`--- ${id} #${index}\n${test.query.trim()}\n${detail}`);
+        if (detail && verbose) {
+          let plan: string;
+          try {
+            plan = printPlan(router.source.gateway.planFor(test.query));
+          } catch (error) {
+            plan = `(no plan: ${(error as Error).message})`;
+          }
+          console.log(`--- ${id} #${index}\n${test.query.trim()}\n${detail}\n${plan}`);
+        }
       }
       const mark = passed === tests.length ? 'ok  ' : 'FAIL';
       const failures = failed.length > 0 ? `  failing: ${failed.join(', ')}` : '';

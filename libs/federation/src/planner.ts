@@ -140,6 +140,15 @@ function mergeInto(target: Selection[], source: readonly Selection[]): void {
   }
 }
 
+function countFields(selections: readonly Selection[]): number {
+  let n = 0;
+  for (const sel of selections) {
+    if (sel.kind === 'field') n++;
+    if (sel.selections) n += countFields(sel.selections);
+  }
+  return n;
+}
+
 function keyNames(key: readonly Selection[]): string[] {
   return key.flatMap((s) => (s.kind === 'field' ? [s.name] : []));
 }
@@ -226,7 +235,8 @@ export class QueryPlanner {
         const trial = new PlanBuilder(this.supergraph, operation);
         const group = trial.newGroup(graph, [], false);
         trial.planObject(group, group.selections, rootType, [], undefined, [f], 0);
-        cost = trial.groupCount() * 2 - (graph === previous ? 1 : 0);
+        // Fewest fetches first; on a tie, the subgraph that answers most of the selection itself.
+        cost = (trial.groupCount() * 2 - (graph === previous ? 1 : 0)) * 100_000 - countFields(group.selections);
       } catch {
         cost = Infinity;
       }
@@ -297,7 +307,14 @@ class PlanBuilder {
     const asInterfaceObject = typeInfo?.graphs.get(group.graph)?.isInterfaceObject === true;
     if (asInterfaceObject)
       return this.planInterfaceObject(group, target, typeName, path, provided, selections, depth);
-    for (const runtime of possibleTypes(this.supergraph, typeName)) {
+    const runtimes = possibleTypes(this.supergraph, typeName);
+    if (runtimes.length === 0 && isInterfaceType(type)) {
+      // No object implements the interface: its fields must still be resolvable here, or planning fails.
+      const fields = collectFields(schema, typeName, selections).filter((f) => f.name !== '__typename');
+      for (const g of this.planObject(group, target, typeName, path, provided, fields, depth)) used.add(g);
+      return used;
+    }
+    for (const runtime of runtimes) {
       const fields = collectFields(schema, runtime.name, selections);
       if (fields.length === 0) continue;
       if (!this.typeInGraph(runtime.name, typeName, group.graph)) continue;
@@ -433,7 +450,8 @@ class PlanBuilder {
     if (field.resolvableIn.includes(graph)) return true;
     if (provided && collectFields(this.supergraph.schema, typeName, provided).some((p) => p.name === name))
       return true;
-    // A subgraph can always return the fields of its own keys.
+    // A subgraph can return the fields of its own keys, unless it marks them @external (another subgraph owns them).
+    if (field.sources.get(graph)?.external) return false;
     return typeInGraph.keys.some((k) => k.fields.some((s) => s.kind === 'field' && s.name === name));
   }
 

@@ -40,9 +40,9 @@ beforeAll(async () => {
         name: 'shelter',
         typeDefs: `${FED_LINK}
         type Query { home: Home @shareable }
-        type Home @shareable { favorite: Cat }
+        type Home @shareable { since: Int favorite: Cat }
         type Cat @key(fields: "id") { id: ID! }`,
-        resolvers: { Query: { home: () => ({ favorite: { id: 'c1' } }) } },
+        resolvers: { Query: { home: () => ({ since: 2020, favorite: { id: 'c1' } }) } },
       },
     ],
     { apolloComposition: true },
@@ -83,14 +83,14 @@ describe('per-subgraph field types (group A)', () => {
     });
   });
 
-  const narrowed = `{ home { favorite { __typename ... on Robot { name } ... on Cat { id } } } }`;
+  const narrowed = `{ home { since favorite { __typename ... on Robot { name } ... on Cat { id } } } }`;
 
   it('drops fragments that cannot apply to the subgraph type of the field', () => {
     expect(fed.supergraphSdl).toContain('favorite: Pet @join__field(graph: SHELTER, type: "Cat")');
     expect(printPlan(fed.ours.planFor(narrowed))).toMatchInlineSnapshot(`
       "QueryPlan {
         Fetch(service: "shelter") {
-          query { home { favorite { __typename id } } }
+          query { home { since favorite { __typename id } } }
         },
       }"
     `);
@@ -99,6 +99,6 @@ describe('per-subgraph field types (group A)', () => {
   it('answers through the narrower subgraph', async () => {
     const result = await fed.run(narrowed);
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ home: { favorite: { __typename: 'Cat', id: 'c1' } } });
+    expect(result.data).toEqual({ home: { since: 2020, favorite: { __typename: 'Cat', id: 'c1' } } });
   });
 });
