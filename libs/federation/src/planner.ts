@@ -5,6 +5,7 @@ import {
   isAbstractType,
   isInterfaceType,
   isListType,
+  isUnionType,
   type GraphQLOutputType,
   type ValueNode,
   type OperationTypeNode,
@@ -19,7 +20,7 @@ import {
   type FragmentSelection,
   type Selection,
 } from './selection.js';
-import { possibleTypes, type Supergraph } from './supergraph.js';
+import { possibleTypes, type Supergraph, type TypeInfo } from './supergraph.js';
 import { aliasTypeConflicts } from './type-conflict-aliases.js';
 
 /** The operation cannot be planned against this supergraph (a composition gap, not a client mistake). */
@@ -236,7 +237,8 @@ export class QueryPlanner {
         const group = trial.newGroup(graph, [], false);
         trial.planObject(group, group.selections, rootType, [], undefined, [f], 0);
         // Fewest fetches first; on a tie, the subgraph that answers most of the selection itself.
-        cost = (trial.groupCount() * 2 - (graph === previous ? 1 : 0)) * 100_000 - countFields(group.selections);
+        cost =
+          (trial.groupCount() * 2 - (graph === previous ? 1 : 0)) * 100_000 - countFields(group.selections);
       } catch {
         cost = Infinity;
       }
@@ -252,13 +254,21 @@ export class QueryPlanner {
 
 class PlanBuilder {
   private readonly groups: Group[] = [];
+  private readonly rootTypes: ReadonlySet<string>;
   private readonly entityGroups = new Map<string, Group>();
   private nextId = 0;
 
   constructor(
     private readonly supergraph: Supergraph,
     private readonly operation: NormalizedOperation,
-  ) {}
+  ) {
+    const { schema } = supergraph;
+    this.rootTypes = new Set(
+      [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) =>
+        t ? [t.name] : [],
+      ),
+    );
+  }
 
   groupCount(): number {
     return this.groups.length;
@@ -287,6 +297,7 @@ class PlanBuilder {
     provided: Selection[] | undefined,
     selections: Selection[],
     depth: number,
+    sharedIn?: readonly string[],
   ): Set<Group> {
     const { schema } = this.supergraph;
     const type = schema.getType(typeName);
@@ -299,6 +310,8 @@ class PlanBuilder {
         provided,
         collectFields(schema, typeName, selections),
         depth,
+        false,
+        sharedIn,
       );
     }
     const used = new Set<Group>([group]);
@@ -318,6 +331,14 @@ class PlanBuilder {
       const fields = collectFields(schema, runtime.name, selections);
       if (fields.length === 0) continue;
       if (!this.typeInGraph(runtime.name, typeName, group.graph)) continue;
+      // Below a field several subgraphs share, a union member is only asked for where every one of them has it.
+      if (
+        sharedIn &&
+        sharedIn.length > 1 &&
+        isUnionType(type) &&
+        !this.memberEverywhere(typeInfo, runtime.name, sharedIn)
+      )
+        continue;
       const fragment = addFragment(target, runtime.name);
       const objPath = [...path, `... on ${runtime.name}`];
       for (const g of this.planObject(
@@ -328,6 +349,8 @@ class PlanBuilder {
         provided,
         fields,
         depth,
+        false,
+        sharedIn,
       ))
         used.add(g);
     }
@@ -420,6 +443,29 @@ class PlanBuilder {
     return used;
   }
 
+  /**
+   * The subgraphs that could answer a field at this position: those resolving it, and, below a value type,
+   * only those that could also have answered the path down to it.
+   */
+  private sharedCandidates(
+    parent: string,
+    resolvableIn: readonly string[],
+    parentCandidates: readonly string[] | undefined,
+  ): readonly string[] | undefined {
+    const info = this.supergraph.types.get(parent);
+    const isRoot = this.rootTypes.has(parent);
+    const isEntity = [...(info?.graphs.values() ?? [])].some((g) => g.keys.some((k) => k.resolvable));
+    let out: readonly string[];
+    if (isRoot) out = resolvableIn;
+    else if (isEntity) out = resolvableIn.filter((g) => info?.graphs.get(g)?.keys.some((k) => k.resolvable));
+    else out = parentCandidates ? resolvableIn.filter((g) => parentCandidates.includes(g)) : resolvableIn;
+    return out;
+  }
+
+  private memberEverywhere(union: TypeInfo | undefined, member: string, graphs: readonly string[]): boolean {
+    return graphs.every((g) => union?.unionMembersIn.get(g)?.has(member) ?? true);
+  }
+
   private typeInGraph(runtime: string, abstractName: string, graph: string): boolean {
     const info = this.supergraph.types.get(runtime);
     if (!info?.graphs.has(graph)) return false;
@@ -465,6 +511,7 @@ class PlanBuilder {
     fields: FieldSelection[],
     depth: number,
     requiresReady = false,
+    candidates?: readonly string[],
   ): Set<Group> {
     const { schema } = this.supergraph;
     const used = new Set<Group>([group]);
@@ -497,9 +544,13 @@ class PlanBuilder {
       }
       const existedBefore = target.some((t) => t.kind === 'field' && fieldIdentity(t) === fieldIdentity(f));
       const node = addField(target, f, true);
-      const source = this.supergraph.types.get(typeName)?.fields.get(f.name)?.sources.get(group.graph);
+      const fieldInfo = this.supergraph.types.get(typeName)?.fields.get(f.name);
+      const source = fieldInfo?.sources.get(group.graph);
       // The subgraph may declare a narrower type (`Book` where the supergraph says `Media`): plan against it.
-      const childType = (source?.type && schema.getType(source.type.replace(/[[\]!\s]/g, ''))) || getNamedType(definition.type);
+      const childType =
+        (source?.type && schema.getType(source.type.replace(/[[\]!\s]/g, ''))) ||
+        getNamedType(definition.type);
+      const sharedIn = this.sharedCandidates(typeName, fieldInfo?.resolvableIn ?? [], candidates);
       let childProvided: Selection[] | undefined;
       if (provided) {
         const p = collectFields(schema, typeName, provided).find((x) => x.name === f.name);
@@ -516,6 +567,7 @@ class PlanBuilder {
           childProvided,
           f.selections,
           depth,
+          sharedIn,
         ))
           used.add(g);
       } catch (error) {
