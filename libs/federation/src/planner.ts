@@ -182,22 +182,26 @@ export class QueryPlanner {
     const roots: Group[][] = [];
     let previousGraph: string | undefined;
     for (const f of planned) {
-      const graph = this.chooseRootGraph(rootType.name, f, operation, previousGraph);
-      if (operation.kind === 'mutation') {
-        // Mutation root fields run one after another; consecutive fields on one subgraph share a fetch.
-        const last = roots[roots.length - 1];
-        const group = last && last[0]!.graph === graph ? last[0]! : build.newGroup(graph, [], false);
-        if (!last || last[0] !== group) roots.push([group]);
-        build.planObject(group, group.selections, rootType.name, [], undefined, [f], 0);
-      } else {
-        let group = roots[0]?.find((g) => g.graph === graph);
-        if (!group) {
-          group = build.newGroup(graph, [], false);
-          if (roots.length === 0) roots.push([]);
-          roots[0]!.push(group);
+      if (operation.kind !== 'mutation') {
+        const parts = this.rootParts(build, rootType.name, f, operation, previousGraph);
+        for (const [graph, part] of parts) {
+          let group = roots[0]?.find((g) => g.graph === graph);
+          if (!group) {
+            group = build.newGroup(graph, [], false);
+            if (roots.length === 0) roots.push([]);
+            roots[0]!.push(group);
+          }
+          build.planObject(group, group.selections, rootType.name, [], undefined, [part], 0);
+          previousGraph = graph;
         }
-        build.planObject(group, group.selections, rootType.name, [], undefined, [f], 0);
+        continue;
       }
+      // Mutation root fields run one after another; consecutive fields on one subgraph share a fetch.
+      const graph = this.chooseRootGraph(rootType.name, f, operation, previousGraph);
+      const last = roots[roots.length - 1];
+      const group = last && last[0]!.graph === graph ? last[0]! : build.newGroup(graph, [], false);
+      if (!last || last[0] !== group) roots.push([group]);
+      build.planObject(group, group.selections, rootType.name, [], undefined, [f], 0);
       previousGraph = graph;
     }
     let node: PlanNode | undefined;
@@ -215,6 +219,28 @@ export class QueryPlanner {
       selections: operation.selections,
       hasIntrospection,
     };
+  }
+
+  /**
+   * Where a query root field is fetched: one subgraph when one can plan it all, otherwise (a shareable field
+   * whose sub-selection no single subgraph has) parts of it from several subgraphs in parallel.
+   */
+  private rootParts(
+    build: PlanBuilder,
+    rootType: string,
+    f: FieldSelection,
+    operation: NormalizedOperation,
+    previous?: string,
+  ): Array<[string, FieldSelection]> {
+    try {
+      return [[this.chooseRootGraph(rootType, f, operation, previous), f]];
+    } catch (error) {
+      const candidates = this.supergraph.types.get(rootType)?.fields.get(f.name)?.resolvableIn ?? [];
+      if (!(error instanceof PlanningError) || candidates.length < 2) throw error;
+      const parts = build.splitAcross(candidates, rootType, [], f, 0, false);
+      if (!parts) throw error;
+      return parts;
+    }
   }
 
   /** Among the subgraphs that resolve a root field, the one whose subtree needs the fewest fetches. */
@@ -621,15 +647,67 @@ class PlanBuilder {
           `cannot plan field ${typeName}.${f.name}: no subgraph with a resolvable key for ${typeName} can resolve it from "${group.graph}"`,
         );
       }
-      // Prefer a subgraph that already has a fetch here, then the one that resolves most pending fields.
+      // With a choice, look ahead: a subgraph that can plan the whole sub-selection comes first.
+      const lookAhead = !!f.selections && options.length > 1;
+      const completes = new Map<Route, boolean>();
+      for (const o of options)
+        completes.set(o, !lookAhead || this.trialCost(o.graph, o.sendAs, path, f, depth, true) < Infinity);
+      // Then a subgraph that already has a fetch here, then the one that resolves most pending fields.
       const score = (o: Route) => {
         const existing = this.entityGroups.has(this.groupKey(path, o.graph, ''));
         const coverage = routes.filter((r) => r.options.some((x) => x.graph === o.graph)).length;
         const keyUsable = this.chooseKey(o, group.graph, provided).usable ? 1 : 0;
-        return (existing ? 1000 : 0) + keyUsable * 100 + coverage;
+        return (completes.get(o) ? 10_000 : 0) + (existing ? 1000 : 0) + keyUsable * 100 + coverage;
       };
       let route = options[0]!;
       for (const o of options) if (score(o) > score(route)) route = o;
+      if (lookAhead && !completes.get(route)) {
+        // No single subgraph can: each part of the sub-selection goes to one that can, fetched in parallel.
+        const parts = this.splitAcross(
+          options.map((o) => o.graph),
+          route.sendAs,
+          path,
+          f,
+          depth,
+          true,
+        );
+        if (parts) {
+          for (const [graph, part] of parts) {
+            const partRoute = options.find((o) => o.graph === graph)!;
+            for (const g of this.planPendingField(
+              group,
+              target,
+              typeName,
+              path,
+              provided,
+              part,
+              partRoute,
+              depth,
+            ))
+              used.add(g);
+          }
+          continue;
+        }
+      }
+      for (const g of this.planPendingField(group, target, typeName, path, provided, f, route, depth))
+        used.add(g);
+    }
+    return used;
+  }
+
+  /** Fetches one field through `_entities` from the subgraph of `route`, after the key (and requirements). */
+  private planPendingField(
+    group: Group,
+    target: Selection[],
+    typeName: string,
+    path: string[],
+    provided: Selection[] | undefined,
+    f: FieldSelection,
+    route: Route,
+    depth: number,
+  ): Set<Group> {
+    const used = new Set<Group>();
+    {
       const source = this.supergraph.types.get(route.sendAs)?.fields.get(f.name)?.sources.get(route.graph);
       const { key } = this.chooseKey(route, group.graph, provided);
 
@@ -692,6 +770,75 @@ class PlanBuilder {
         used.add(g);
     }
     return used;
+  }
+
+  /**
+   * The number of fetches a subgraph needs to answer `f` on an object of `typeName` it is handed (Infinity when
+   * it cannot), planned on a scratch builder so that nothing of the attempt remains.
+   */
+  trialCost(
+    graph: string,
+    typeName: string,
+    path: string[],
+    f: FieldSelection,
+    depth: number,
+    entity: boolean,
+  ): number {
+    try {
+      const trial = new PlanBuilder(this.supergraph, this.operation);
+      const start = trial.newGroup(graph, path, entity);
+      trial.planObject(start, start.selections, typeName, path, undefined, [f], depth, entity);
+      return trial.groupCount();
+    } catch (error) {
+      if (error instanceof PlanningError) return Infinity;
+      throw error;
+    }
+  }
+
+  /**
+   * Splits the sub-selection of `f` (a value-type field) among subgraphs: each sub-field goes to a subgraph that
+   * can plan it, preferring one already chosen. Undefined when some sub-field fits none.
+   */
+  splitAcross(
+    graphs: readonly string[],
+    typeName: string,
+    path: string[],
+    f: FieldSelection,
+    depth: number,
+    entity: boolean,
+  ): Array<[string, FieldSelection]> | undefined {
+    const { schema } = this.supergraph;
+    const parent = schema.getType(typeName);
+    const definition = parent && 'getFields' in parent ? parent.getFields()[f.name] : undefined;
+    if (!definition || !f.selections) return undefined;
+    const child = getNamedType(definition.type);
+    if (isAbstractType(child)) return undefined;
+    const assigned = new Map<string, Selection[]>();
+    const typenames: Selection[] = [];
+    for (const sub of collectFields(schema, child.name, f.selections)) {
+      if (sub.name === '__typename') {
+        typenames.push(sub);
+        continue;
+      }
+      const part: FieldSelection = { ...f, selections: [sub] };
+      let best: string | undefined;
+      let bestCost = Infinity;
+      for (const graph of graphs) {
+        const cost = this.trialCost(graph, typeName, path, part, depth, entity);
+        if (cost === Infinity) continue;
+        const adjusted = assigned.has(graph) ? cost - 1000 : cost;
+        if (adjusted < bestCost) {
+          bestCost = adjusted;
+          best = graph;
+        }
+      }
+      if (!best) return undefined;
+      assigned.set(best, [...(assigned.get(best) ?? []), sub]);
+    }
+    const parts = [...assigned];
+    if (parts.length === 0) return undefined;
+    parts[0]![1].unshift(...typenames);
+    return parts.map(([graph, selections]) => [graph, { ...f, selections }]);
   }
 
   /**
