@@ -1,6 +1,7 @@
 /**
  * Runs the federation-gateway-audit against the router: one in-process router (the real HTTP service) takes
- * each suite's supergraph in turn. Usage: `npm run audit:federation -- [path-to-audit] [--verbose] [--suite id]`.
+ * each suite's supergraph in turn. Usage: `npm run audit:federation -- [path-to-audit] [--verbose] [--suite id]`
+ * (`--apollo` scores Apollo Gateway on the same suites instead, for comparison).
  * Prints each suite's score and a last line `N/T`; exits 1 when a test fails.
  */
 import { deepStrictEqual } from 'node:assert';
@@ -27,17 +28,27 @@ interface Outcome {
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function parseArgs(argv: string[]): { auditPath: string; verbose: boolean; suites: string[] } {
+interface Args {
+  auditPath: string;
+  verbose: boolean;
+  suites: string[];
+  /** Run the suites through Apollo Gateway instead (a reference, to compare scores). */
+  apollo: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
   let auditPath = resolve(repoRoot, '../shared/federation-audit');
   let verbose = false;
+  let apollo = false;
   const suites: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--verbose' || arg === '-v') verbose = true;
+    else if (arg === '--apollo') apollo = true;
     else if (arg === '--suite') suites.push(argv[++i] ?? '');
     else auditPath = resolve(process.cwd(), arg);
   }
-  return { auditPath, verbose, suites };
+  return { auditPath, verbose, suites, apollo };
 }
 
 /**
@@ -101,8 +112,26 @@ function compare(test: AuditTest, response: { data?: unknown; errors?: unknown[]
   }
 }
 
+/** Apollo Gateway over the same supergraph, in-process (a test oracle, never the router under test). */
+type Ask = (query: string) => Promise<{ data?: unknown; errors?: unknown[] }>;
+
+async function apolloReference(supergraphSdl: string): Promise<{ ask: Ask; close: () => Promise<void> }> {
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  const { ApolloGateway } = await import('@apollo/gateway');
+  const { ApolloServer } = await import('@apollo/server');
+  const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
+  await server.start();
+  const ask: Ask = async (query) => {
+    const response = await server.executeOperation({ query });
+    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+    // As over HTTP: plain JSON objects (the executor builds objects without prototypes).
+    return JSON.parse(JSON.stringify(response.body.singleResult)) as { data?: unknown; errors?: unknown[] };
+  };
+  return { ask, close: () => server.stop() };
+}
+
 async function main(): Promise<number> {
-  const { auditPath, verbose, suites: only } = parseArgs(process.argv.slice(2));
+  const { auditPath, verbose, suites: only, apollo } = parseArgs(process.argv.slice(2));
   if (!existsSync(join(auditPath, 'src', 'index.ts'))) {
     console.error(`audit:federation: no federation-gateway-audit at ${auditPath}`);
     return 2;
@@ -151,12 +180,14 @@ async function main(): Promise<number> {
       writeFileSync(supergraphPath, sdl);
       await router.source.reload(supergraphPath);
       const tests = await getJson<AuditTest[]>(`${auditUrl}/${id}/tests`);
+      const reference = apollo ? await apolloReference(sdl) : undefined;
+      const ask: Ask = reference?.ask ?? ((query) => postQuery(graphqlUrl, query));
       let passed = 0;
       const failed: number[] = [];
       for (const [index, test] of tests.entries()) {
         let detail: string | undefined;
         try {
-          detail = compare(test, await postQuery(graphqlUrl, test.query));
+          detail = compare(test, await ask(test.query));
         } catch (error) {
           detail = `request failed: ${(error as Error).message}`;
         }
@@ -173,6 +204,7 @@ async function main(): Promise<number> {
           console.log(`--- ${id} #${index}\n${test.query.trim()}\n${detail}\n${plan}`);
         }
       }
+      await reference?.close();
       const mark = passed === tests.length ? 'ok  ' : 'FAIL';
       const failures = failed.length > 0 ? `  failing: ${failed.join(', ')}` : '';
       console.log(`${mark} ${id.padEnd(40)} ${passed}/${tests.length}${failures}`);
