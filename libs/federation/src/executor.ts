@@ -171,14 +171,21 @@ export function pickVariables(fetch: FetchNode, variables: Record<string, unknow
   return out;
 }
 
-async function send(fetch: FetchNode, ctx: ExecutionContext, variables: Json): Promise<SubgraphResponse> {
+async function send(
+  fetch: FetchNode,
+  ctx: ExecutionContext,
+  variables: Json,
+  variablesJson?: string,
+): Promise<SubgraphResponse> {
   const fetcher = ctx.fetchers.get(fetch.serviceName);
   if (!fetcher)
     throw new SubgraphHttpError(`no URL for subgraph "${fetch.serviceName}"`, 'SUBREQUEST_HTTP_ERROR');
   const started = performance.now();
   try {
     const response = await fetcher(
-      { query: fetch.operation, variables },
+      variablesJson === undefined
+        ? { query: fetch.operation, variables }
+        : { query: fetch.operation, variablesJson },
       {
         headers: ctx.headers,
         timeoutMs: ctx.timeoutFor?.(fetch.serviceName) ?? ctx.timeoutMs,
@@ -252,7 +259,8 @@ async function runEntityFetch(
   for (const input of fetch.inputs ?? []) inputs.set(input.typename, input);
   const located = locate(data, path, new Set(inputs.keys()));
   if (located.length === 0) return;
-  const representations: Json[] = [];
+  // Each distinct representation is serialized once: the text is both its identity and its part of the body.
+  const representations: string[] = [];
   const targets: Json[][] = [];
   const seen = new Map<string, number>();
   for (const item of located) {
@@ -266,14 +274,17 @@ async function runEntityFetch(
     const index = seen.get(identity);
     if (index === undefined) {
       seen.set(identity, representations.length);
-      representations.push(representation);
+      representations.push(identity);
       targets.push([item]);
     } else targets[index]!.push(item);
   }
   if (representations.length === 0) return;
   let response: SubgraphResponse;
   try {
-    response = await send(fetch, ctx, { ...pickVariables(fetch, ctx.variables), representations });
+    const others =
+      fetch.variableUsages.length > 0 ? JSON.stringify(pickVariables(fetch, ctx.variables)) : '{}';
+    const variablesJson = `{${others.length > 2 ? `${others.slice(1, -1)},` : ''}"representations":[${representations.join(',')}]}`;
+    response = await send(fetch, ctx, {}, variablesJson);
   } catch (error) {
     errors.push(fetchFailure(fetch, error, located[0] ? pathOf(data, path, located[0]) : undefined));
     return;
