@@ -287,6 +287,8 @@ class PlanBuilder {
   constructor(
     private readonly supergraph: Supergraph,
     private readonly operation: NormalizedOperation,
+    /** Trial results shared by a plan's builders: nested look-aheads ask the same questions again. */
+    private readonly trials = new Map<string, number>(),
   ) {
     const { schema } = supergraph;
     this.rootTypes = new Set(
@@ -784,15 +786,21 @@ class PlanBuilder {
     depth: number,
     entity: boolean,
   ): number {
+    const key = `${graph}|${typeName}|${path.join('.')}|${depth}|${entity}|${printSelections([f])}`;
+    const known = this.trials.get(key);
+    if (known !== undefined) return known;
+    let cost: number;
     try {
-      const trial = new PlanBuilder(this.supergraph, this.operation);
+      const trial = new PlanBuilder(this.supergraph, this.operation, this.trials);
       const start = trial.newGroup(graph, path, entity);
       trial.planObject(start, start.selections, typeName, path, undefined, [f], depth, entity);
-      return trial.groupCount();
+      cost = trial.groupCount();
     } catch (error) {
-      if (error instanceof PlanningError) return Infinity;
-      throw error;
+      if (!(error instanceof PlanningError)) throw error;
+      cost = Infinity;
     }
+    this.trials.set(key, cost);
+    return cost;
   }
 
   /**
