@@ -102,7 +102,9 @@ try {
       (error, r) => (error ? reject(error) : resolveRun(r)),
     ),
   );
-  console.log(`${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (under the profiler)`);
+  console.log(
+    `${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (under the profiler)`,
+  );
 } finally {
   await router.stop('SIGTERM', 10_000);
   await subgraphs.stop('SIGTERM', 5_000);

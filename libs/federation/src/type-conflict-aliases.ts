@@ -12,7 +12,12 @@ export interface AliasRestore {
 }
 
 /** The type a subgraph declares for a field (its `@join__field(type:)`, else the supergraph's). */
-function fieldTypeIn(supergraph: Supergraph, parent: string, field: string, graph: string): string | undefined {
+function fieldTypeIn(
+  supergraph: Supergraph,
+  parent: string,
+  field: string,
+  graph: string,
+): string | undefined {
   const declared = supergraph.types.get(parent)?.fields.get(field)?.sources.get(graph)?.type;
   if (declared) return declared;
   const type = supergraph.schema.getType(parent);
