@@ -7,6 +7,7 @@ const defaults = {
   'connector-agent': 8100,
   'playbook-engine': 8082,
   'playbook-gateway': 8090,
+  'playbook-worker': 8083,
 };
 const path = process.env.HEALTHCHECK_PATH || '/ready';
 const port = process.env.PORT || process.env.ROUTER_PORT || defaults[process.env.APP ?? ''];

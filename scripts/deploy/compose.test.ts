@@ -93,6 +93,7 @@ describe('docker-compose.yml', () => {
   it('does not publish Postgres or NATS to the host, and mounts only named volumes', () => {
     expect(compose.services.postgres!.ports).toBeUndefined();
     expect(compose.services.nats!.ports).toBeUndefined();
+    expect(compose.services.engine!.ports).toBeUndefined();
     for (const [name, service] of Object.entries(compose.services)) {
       for (const volume of service.volumes ?? []) {
         const source = volume.split(':')[0]!;
@@ -127,7 +128,6 @@ describe('docker-compose.yml', () => {
     const script = readFileSync(join(root, 'scripts/healthcheck.mjs'), 'utf8');
     expect(script).toMatch(/HEALTHCHECK_PATH \|\| '\/ready'/);
     for (const [name, service] of built) {
-      if (name === 'playbook-worker') continue;
       const port = service.environment?.PORT ?? service.environment?.ROUTER_PORT;
       expect(port, name).toMatch(/^\d+$/);
       expect(service.environment?.HOST, name).toBe('0.0.0.0');
@@ -143,7 +143,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the worker with replicas, NATS only, and no database URL, credentials key or engine token', () => {
-    const [, worker] = appService('playbook-worker')!;
+    const [, worker] = appService('playbook-worker')! as [string, ComposeService & Record<string, unknown>];
+    expect(worker.ports).toBeUndefined();
+    expect(worker.cap_drop).toEqual(['ALL']);
+    expect(worker.read_only).toBe(true);
     expect(worker.command).toEqual(['node', 'apps/playbook-worker/dist/main.js']);
     expect(Number(worker.deploy?.replicas)).toBeGreaterThanOrEqual(2);
     expect(Object.keys(worker.environment ?? {})).not.toEqual(

@@ -59,14 +59,14 @@ describe.each(Object.entries(rendered))('kubernetes manifests (%s)', (name, obje
   });
 
   it('run every service with /health and /ready probes, resources and a Service', () => {
-    for (const service of APP_SERVICES) {
+    for (const service of [...APP_SERVICES, 'playbook-worker']) {
       const deployment = find(objects, 'Deployment', service)!;
       expect(deployment, service).toBeDefined();
       for (const container of pod(deployment).spec.containers) {
         expect(container.livenessProbe?.httpGet?.path, service).toBe('/health');
         expect(container.readinessProbe?.httpGet?.path, service).toBe('/ready');
       }
-      expect(find(objects, 'Service', service), service).toBeDefined();
+      if (service !== 'playbook-worker') expect(find(objects, 'Service', service), service).toBeDefined();
     }
     for (const workload of objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')) {
       for (const container of pod(workload).spec.containers) {
@@ -103,7 +103,9 @@ describe.each(Object.entries(rendered))('kubernetes manifests (%s)', (name, obje
       }
     }
     const worker = pod(find(objects, 'Deployment', 'playbook-worker')!).spec.containers[0]!;
-    expect(worker.env!.map((e) => e.name)).toEqual(['NODE_ENV', 'LOG_FORMAT', 'NATS_TOKEN', 'NATS_URL']);
+    const workerEnv = worker.env!.map((e) => e.name);
+    expect(workerEnv).toContain('NATS_URL');
+    expect(workerEnv.filter((n) => /DATABASE|CREDENTIALS|ENGINE_API|POSTGRES/.test(n))).toEqual([]);
     const secret = find(objects, 'Secret', 'switchyard-secrets') as
       (K8sObject & { data: Record<string, string> }) | undefined;
     if (name === 'base') expect(secret).toBeUndefined();
@@ -151,6 +153,11 @@ describe.each(Object.entries(rendered))('kubernetes manifests (%s)', (name, obje
     expect(allowedSources('postgres')).toEqual(['engine']);
     expect(allowedSources('astronauts')).toEqual(['router']);
     expect(allowedSources('nats')).toEqual(['engine', 'gateway', 'playbook-worker']);
+    const workerEgress = objects.find(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'playbook-worker-egress',
+    );
+    const cidrs = JSON.stringify(workerEgress?.spec);
+    for (const blocked of ['10.0.0.0/8', '169.254.0.0/16']) expect(cidrs).toContain(blocked);
   });
 });
 
