@@ -1,13 +1,17 @@
 // @ts-check
 import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The repository root: this file's folder (ESLint also runs from a project folder, e.g. through Nx). */
+const root = fileURLToPath(new URL('.', import.meta.url));
+
 /** Workspace folders under `dir` that hold a package.json, e.g. ['federation-router', ...]. */
 const workspaces = (dir) =>
-  existsSync(dir)
-    ? readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(`${dir}/${d.name}/package.json`))
+  existsSync(`${root}${dir}`)
+    ? readdirSync(`${root}${dir}`, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(`${root}${dir}/${d.name}/package.json`))
         .map((d) => d.name)
     : [];
 const apps = workspaces('apps');
@@ -21,7 +25,7 @@ const boundaries = (message, forbidden) => ({
     'error',
     {
       patterns: [
-        { group: forbidden, message },
+        ...(forbidden.length > 0 ? [{ group: forbidden, message }] : []),
         {
           group: ['**/../apps/**', '**/../libs/**', '../../*/src/**', '../../*/dist/**'],
           message:

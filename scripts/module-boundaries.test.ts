@@ -20,6 +20,19 @@ describe('module boundaries (eslint.config.js)', () => {
     expect(errors).toEqual([expect.stringContaining('Libraries never import apps')]);
   });
 
+  it('applies the same rules when ESLint runs from a project folder (as Nx lint does)', async () => {
+    const fromProject = new ESLint({ cwd: `${root}/libs/federation` });
+    const [result] = await fromProject.lintText(
+      "import { a } from '@switchyard/playbook-gateway';\nexport const x = a;\n",
+      {
+        filePath: `${root}/libs/federation/src/x.ts`,
+      },
+    );
+    expect(result!.messages.map((m) => m.message)).toEqual([
+      expect.stringContaining('Libraries never import apps'),
+    ]);
+  });
+
   it('refuses one app importing another, by name or by relative path', async () => {
     expect(
       await boundaryErrors(
