@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -258,7 +258,10 @@ console.log(
       .map((l) => l.toFixed(1))
       .join(' ')}.`,
 );
-console.log(`before = ${before.commit} (tools in-process, nunjucks); after = ${after.commit} (workers over NATS, Jinja2 helpers, API token).\n`);
+console.log(
+  `before = ${before.commit} (tools in-process, nunjucks); after = ${after.commit} (workers over NATS, Jinja2 helpers, API token). ` +
+    `Node ${process.version}, ${cpus().length} CPUs, Postgres ${postgres.runtime}, python steps on ${values.python}.\n`,
+);
 console.log(
   '| playbook | engine | executions/s | p50 ms | p99 ms | completed | errors | CPU ms/execution: engine | workers | python processes | postgres | nats | total |',
 );
@@ -270,8 +273,8 @@ for (const r of rows) {
     `| ${r.playbook} | ${r.variant} | ${f(r.perSecond)} | ${f(r.p50, 0)} | ${f(r.p99, 0)} | ${r.completed} | ${r.errors} | ${f(c.engine)} | ${f(c.workers)} | ${f(c.python)} | ${f(c.postgres)} | ${f(c.nats)} | ${f(total)} |`,
   );
 }
-console.log('\n| playbook | executions/s after ÷ before | p50 after ÷ before | target |');
-console.log('|---|---:|---:|---|');
+console.log('\n| playbook | executions/s after ÷ before | p50 after ÷ before | CPU ms/execution after ÷ before | target |');
+console.log('|---|---:|---:|---:|---|');
 for (const p of PLAYBOOKS) {
   const b = rows.find((r) => r.playbook === p.name && r.variant === 'before')!;
   const a = rows.find((r) => r.playbook === p.name && r.variant === 'after')!;
@@ -280,7 +283,8 @@ for (const p of PLAYBOOKS) {
     p === templatePlaybook
       ? `≥ 0.80 (lose at most 20 %): ${ratio >= 0.8 ? 'met' : 'NOT met'}`
       : `> 1 (gain from the worker pool): ${ratio > 1 ? 'met' : 'NOT met'}`;
-  console.log(`| ${p.name} | ${f(ratio, 2)} | ${f(a.p50 / b.p50, 2)} | ${target} |`);
+  const cpu = (r: Row) => r.cpuMs.engine + r.cpuMs.workers + r.cpuMs.python + r.cpuMs.postgres + r.cpuMs.nats;
+  console.log(`| ${p.name} | ${f(ratio, 2)} | ${f(a.p50 / b.p50, 2)} | ${f(cpu(a) / cpu(b), 2)} | ${target} |`);
 }
 console.log('\nPer round (executions/s):');
 for (const s of samples) console.log(`- ${s.variant} ${s.playbook}: ${f(s.loop.perSecond)}`);
