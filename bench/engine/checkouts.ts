@@ -25,7 +25,9 @@ async function sh(command: string, args: string[], cwd: string, what: string): P
     return stdout;
   } catch (error) {
     const e = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${what} failed in ${cwd}: ${e.message}\n${(e.stdout ?? '').slice(-3000)}${(e.stderr ?? '').slice(-3000)}`);
+    throw new Error(
+      `${what} failed in ${cwd}: ${e.message}\n${(e.stdout ?? '').slice(-3000)}${(e.stderr ?? '').slice(-3000)}`,
+    );
   }
 }
 
@@ -38,7 +40,12 @@ async function buildEngine(root: string, log: (line: string) => void): Promise<v
   const projects = ['playbook-engine'];
   if (existsSync(join(root, 'apps/playbook-worker/package.json'))) projects.push('playbook-worker');
   log(`building ${projects.join(', ')} in ${root}`);
-  await sh('npx', ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'], root, 'nx build');
+  await sh(
+    'npx',
+    ['nx', 'run-many', '-t', 'build', '-p', ...projects, '--outputStyle=static'],
+    root,
+    'nx build',
+  );
 }
 
 /** This checkout, built. */
@@ -64,7 +71,8 @@ export async function prepareCommit(options: {
     const actual = await shortCommit(options.existing);
     const wanted = await shortCommit(repoRoot, commit);
     if (actual !== wanted) throw new Error(`${options.existing} is at ${actual}, not at ${wanted}`);
-    if (!existsSync(join(options.existing, 'apps/playbook-engine/dist/main.js'))) await buildEngine(options.existing, log);
+    if (!existsSync(join(options.existing, 'apps/playbook-engine/dist/main.js')))
+      await buildEngine(options.existing, log);
     return { root: options.existing, commit: actual, dispose: async () => undefined };
   }
   const parent = mkdtempSync(join(tmpdir(), 'switchyard-bench-before-'));
@@ -76,8 +84,8 @@ export async function prepareCommit(options: {
       log(`kept ${root} (pass --before-dir ${root} to reuse it)`);
       return;
     }
-    await sh('git', ['worktree', 'remove', '--force', root], repoRoot, 'git worktree remove').catch((error: Error) =>
-      log(error.message),
+    await sh('git', ['worktree', 'remove', '--force', root], repoRoot, 'git worktree remove').catch(
+      (error: Error) => log(error.message),
     );
     rmSync(parent, { recursive: true, force: true });
   };

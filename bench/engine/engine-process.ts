@@ -44,7 +44,9 @@ export async function startBuiltEngine(options: {
     ]);
   } catch (error) {
     await proc.stop('SIGKILL');
-    throw new Error(`engine in ${options.root} did not start: ${(error as Error).message}\n${proc.output().slice(-4000)}`);
+    throw new Error(
+      `engine in ${options.root} did not start: ${(error as Error).message}\n${proc.output().slice(-4000)}`,
+    );
   }
   return { url, pid: proc.child.pid!, process: proc, stop: () => proc.stop('SIGTERM', 30_000) };
 }

@@ -240,7 +240,14 @@ try {
     const order: Variant[] = round % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
     for (const variant of order) {
       samples.push(
-        ...(await measure(variant, variant === 'before' ? before : after, postgres, postgresPid, runIndex++, profileDir)),
+        ...(await measure(
+          variant,
+          variant === 'before' ? before : after,
+          postgres,
+          postgresPid,
+          runIndex++,
+          profileDir,
+        )),
       );
     }
   }
@@ -249,7 +256,10 @@ try {
   await before.dispose();
 }
 
-const rows = PLAYBOOKS.flatMap((p) => [summarize(samples, 'before', p.name), summarize(samples, 'after', p.name)]);
+const rows = PLAYBOOKS.flatMap((p) => [
+  summarize(samples, 'before', p.name),
+  summarize(samples, 'after', p.name),
+]);
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 console.log(
   `\nOne run, ${new Date().toISOString()}: ${CLIENTS} clients in a closed loop (submit via POST /api/run/playbook, wait for the terminal event on NATS), ` +
@@ -273,7 +283,9 @@ for (const r of rows) {
     `| ${r.playbook} | ${r.variant} | ${f(r.perSecond)} | ${f(r.p50, 0)} | ${f(r.p99, 0)} | ${r.completed} | ${r.errors} | ${f(c.engine)} | ${f(c.workers)} | ${f(c.python)} | ${f(c.postgres)} | ${f(c.nats)} | ${f(total)} |`,
   );
 }
-console.log('\n| playbook | executions/s after ÷ before | p50 after ÷ before | CPU ms/execution after ÷ before | target |');
+console.log(
+  '\n| playbook | executions/s after ÷ before | p50 after ÷ before | CPU ms/execution after ÷ before | target |',
+);
 console.log('|---|---:|---:|---:|---|');
 for (const p of PLAYBOOKS) {
   const b = rows.find((r) => r.playbook === p.name && r.variant === 'before')!;
@@ -284,7 +296,9 @@ for (const p of PLAYBOOKS) {
       ? `≥ 0.80 (lose at most 20 %): ${ratio >= 0.8 ? 'met' : 'NOT met'}`
       : `> 1 (gain from the worker pool): ${ratio > 1 ? 'met' : 'NOT met'}`;
   const cpu = (r: Row) => r.cpuMs.engine + r.cpuMs.workers + r.cpuMs.python + r.cpuMs.postgres + r.cpuMs.nats;
-  console.log(`| ${p.name} | ${f(ratio, 2)} | ${f(a.p50 / b.p50, 2)} | ${f(cpu(a) / cpu(b), 2)} | ${target} |`);
+  console.log(
+    `| ${p.name} | ${f(ratio, 2)} | ${f(a.p50 / b.p50, 2)} | ${f(cpu(a) / cpu(b), 2)} | ${target} |`,
+  );
 }
 console.log('\nPer round (executions/s):');
 for (const s of samples) console.log(`- ${s.variant} ${s.playbook}: ${f(s.loop.perSecond)}`);
