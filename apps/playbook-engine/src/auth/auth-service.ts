@@ -160,23 +160,20 @@ export class AuthService {
     if (!sessionToken)
       return { revoked: false, token_hash: null, user: null, message: 'session_token is required' };
     const tokenHash = hashToken(sessionToken);
-    const rows = await this.db.query<AuthUser & { was_revoked: boolean }>(
-      `WITH target AS (SELECT session_id, revoked_at IS NOT NULL AS was_revoked FROM auth_sessions WHERE token_hash = $1),
-       done AS (UPDATE auth_sessions s SET revoked_at = COALESCE(s.revoked_at, now())
-                FROM target t WHERE s.session_id = t.session_id RETURNING s.user_id)
-       SELECT u.user_id::text AS user_id, u.email, u.display_name, (SELECT was_revoked FROM target) AS was_revoked
-       FROM done d JOIN auth_users u ON u.user_id = d.user_id`,
+    const rows = await this.db.query<AuthUser>(
+      `WITH done AS (UPDATE auth_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL
+                     RETURNING user_id)
+       SELECT u.user_id::text AS user_id, u.email, u.display_name FROM done d JOIN auth_users u ON u.user_id = d.user_id`,
       [tokenHash],
     );
     const row = rows[0];
-    if (!row) return { revoked: false, token_hash: null, user: null, message: 'session not found' };
+    if (!row) {
+      const known = await this.db.query('SELECT 1 FROM auth_sessions WHERE token_hash = $1', [tokenHash]);
+      const message = known.length ? 'session already revoked' : 'session not found';
+      return { revoked: false, token_hash: null, user: null, message };
+    }
     const user: AuthUser = { user_id: row.user_id, email: row.email, display_name: row.display_name };
-    return {
-      revoked: true,
-      token_hash: tokenHash,
-      user,
-      message: row.was_revoked ? 'session was already revoked' : 'session revoked',
-    };
+    return { revoked: true, token_hash: tokenHash, user, message: 'session revoked' };
   }
 
   async checkAccess(sessionToken: string, playbookPath: string, permissionType: string) {

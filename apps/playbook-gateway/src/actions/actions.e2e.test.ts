@@ -377,7 +377,9 @@ describe('Actions over GraphQL', () => {
       'CANCELED',
     ]);
     const parent = running.status.runner!.status.executionId;
-    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })).json()) as {
+    const list = (await (
+      await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })
+    ).json()) as {
       executions: Array<{ execution_id: string; parent_execution_id: string | null; status: string }>;
     };
     expect(list.executions.find((e) => e.execution_id === parent)?.status).toBe('CANCELLED');

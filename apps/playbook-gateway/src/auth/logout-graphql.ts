@@ -27,7 +27,8 @@ export function createLogoutResolvers(deps: { logout: Pick<SessionLogout, 'logou
         } catch (error) {
           throw toGraphQLError(error, 'logout');
         }
-        if (!outcome.revoked) throw gatewayError('UNAUTHENTICATED', `Session is not valid: ${outcome.message}`);
+        if (!outcome.revoked)
+          throw gatewayError('UNAUTHENTICATED', `Session is not valid: ${outcome.message}`);
         return { success: true, message: outcome.message };
       },
     },

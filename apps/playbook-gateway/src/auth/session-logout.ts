@@ -37,6 +37,11 @@ export class SessionLogout {
       // Other replicas then stop trusting their cached validation within SESSION_CACHE_TTL_MS.
       this.deps.logger.warn({ err: error }, 'cannot broadcast a session revocation');
     }
-    return { revoked: true, user: result.user ?? null, message: result.message ?? 'session revoked', broadcast };
+    return {
+      revoked: true,
+      user: result.user ?? null,
+      message: result.message ?? 'session revoked',
+      broadcast,
+    };
   }
 }
