@@ -96,7 +96,10 @@ export const EXECUTION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Several executions with their events in one request (`POST /api/executions/batch`). */
 export const executionBatchRequestSchema = z
   .object({
-    ids: z.array(z.string().regex(EXECUTION_ID_PATTERN, 'an execution id')).min(1).max(100),
+    ids: z
+      .array(z.string().regex(EXECUTION_ID_PATTERN, 'an execution id'))
+      .min(1)
+      .max(100),
   })
   .strict();
 export type ExecutionBatchRequest = z.infer<typeof executionBatchRequestSchema>;

@@ -72,9 +72,7 @@ export function actionRoutes(deps: { actions: ActionService; store: ActionStore 
   router.post('/actions', async (req, res) => {
     const body = parse(createActionRequestSchema, req.body, 'Action');
     const { name, created_by, ...inputs } = body;
-    res
-      .status(201)
-      .json(await answer(() => actions.create(name, { ...inputs, createdBy: created_by ?? null })));
+    res.status(201).json(await answer(() => actions.create(name, { ...inputs, createdBy: created_by ?? null })));
   });
 
   router.get('/actions', async (req, res) => {

@@ -377,9 +377,7 @@ describe('Actions over GraphQL', () => {
       'CANCELED',
     ]);
     const parent = running.status.runner!.status.executionId;
-    const list = (await (
-      await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })
-    ).json()) as {
+    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })).json()) as {
       executions: Array<{ execution_id: string; parent_execution_id: string | null; status: string }>;
     };
     expect(list.executions.find((e) => e.execution_id === parent)?.status).toBe('CANCELLED');
@@ -422,13 +420,15 @@ describe('Actions over GraphQL', () => {
       user,
     );
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const viewed = await gql<{ action: { name: string } }>(
+    // Another user's Action is not shown to a user without view_all, and cannot be run.
+    const viewed = await gql<{ action: { name: string } | null }>(
       'query { action(name: "basic") { name } }',
       {},
       user,
     );
-    expect(viewed.data?.action.name).toBe('basic');
+    expect(viewed.errors).toBeUndefined();
+    expect(viewed.data?.action).toBeNull();
     const cannotRun = await gql('mutation { runAction(name: "dry") { name } }', {}, user);
-    expect(cannotRun.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(cannotRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
