@@ -5,7 +5,6 @@ import {
   postGraphQL,
   startChildApp,
   startNats,
-  waitFor,
   type ChildApp,
   type TestNats,
 } from '@switchyard/testing';
