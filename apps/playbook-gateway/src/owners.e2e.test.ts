@@ -154,9 +154,11 @@ describe('executions belong to who started them', () => {
         client,
         `subscription { executionEvents(executionId: "${aliceRuns[0]}") { seq result } }`,
       );
-      expect(events.results).toEqual([]);
-      const errors = events.error as Array<{ extensions?: { code?: string } }>;
+      // No event reaches the other user: the only answer is the error.
+      expect(events.results.every((r) => !r.data)).toBe(true);
+      const errors = (events.results[0]?.errors ?? events.error) as Array<{ extensions?: { code?: string } }>;
       expect(errors[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(JSON.stringify(events)).not.toContain('alice-private');
     } finally {
       await client.dispose();
     }
