@@ -18,6 +18,19 @@ export interface PythonInfo {
  */
 export async function findPython(pythonBin: string): Promise<PythonInfo> {
   try {
+    return await askPython(pythonBin);
+  } catch (error) {
+    // The default `python3` on PATH may be an interpreter without jinja2 (a pyenv build, say) while Debian's
+    // python3-jinja2 sits beside /usr/bin/python3.
+    if (pythonBin !== 'python3') throw error;
+    return askPython('/usr/bin/python3').catch(() => {
+      throw error;
+    });
+  }
+}
+
+async function askPython(pythonBin: string): Promise<PythonInfo> {
+  try {
     const { stdout } = await run(
       pythonBin,
       ['-I', '-c', 'import sys, jinja2; print(sys.executable); print(jinja2.__version__)'],
