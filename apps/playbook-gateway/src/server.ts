@@ -146,6 +146,7 @@ export async function createGatewayService(
     nats: () => nats.require(),
     subjectPrefix: config.NATS_UPDATES_SUBJECT_PREFIX,
     maxBufferedEvents: config.FEED_MAX_BUFFERED_EVENTS,
+    maxBufferedBytes: config.FEED_MAX_BUFFERED_BYTES,
   });
   const schema = createGatewaySchema({
     engine,

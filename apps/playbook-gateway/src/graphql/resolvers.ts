@@ -1,5 +1,6 @@
 import { EXECUTION_ID_PATTERN, type EngineClient, type ExecutionDetail } from '@switchyard/engine-client';
 import type { ExecutionEvent, ExecutionStatus } from '@switchyard/execution-events';
+import { createExecutionPaths, type ExecutionPaths } from './execution-paths.js';
 import { JSONScalar } from './json-scalar.js';
 import type { GatewayContext } from './context.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
@@ -50,6 +51,19 @@ async function viewableExecution(ctx: GatewayContext, id: string): Promise<Execu
   return detail;
 }
 
+/** Checks that the session may view an execution, for a subscription (the shared path read, see ExecutionPaths). */
+async function requireViewable(ctx: GatewayContext, paths: ExecutionPaths, id: string): Promise<void> {
+  await ctx.auth.session();
+  let path: string | null;
+  try {
+    path = await paths.pathOf(checkExecutionId(id));
+  } catch (error) {
+    throw toGraphQLError(error, `reading execution ${id}`);
+  }
+  if (path === null) throw gatewayError('NOT_FOUND', `No execution ${id}`);
+  await ctx.auth.require(path, 'view');
+}
+
 function unwrap<T>(item: StreamItem<T>): T {
   if ('error' in item) throw item.error;
   return item.value;
@@ -58,6 +72,7 @@ function unwrap<T>(item: StreamItem<T>): T {
 export function createResolvers(resolverDeps: ResolverDeps) {
   const { engine } = resolverDeps;
   const deps: SubscriptionDeps = { ...resolverDeps, readExecution: createExecutionReader(engine) };
+  const paths = createExecutionPaths(engine);
   return {
     JSON: JSONScalar,
     Query: {
@@ -196,7 +211,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         ) => {
           const fromSeq = args.fromSeq ?? 1;
           if (fromSeq < 1) throw gatewayError('BAD_USER_INPUT', '"fromSeq" must be 1 or more');
-          await viewableExecution(ctx, args.executionId);
+          await requireViewable(ctx, paths, args.executionId);
           try {
             return executionEventStream(deps, args.executionId, fromSeq);
           } catch (error) {
@@ -207,7 +222,14 @@ export function createResolvers(resolverDeps: ResolverDeps) {
       },
       executionStatus: {
         subscribe: async (_: unknown, args: { executionId: string }, ctx: GatewayContext) => {
-          const detail = await viewableExecution(ctx, args.executionId);
+          await requireViewable(ctx, paths, args.executionId);
+          let detail;
+          try {
+            detail = await paths.detail(args.executionId);
+          } catch (error) {
+            throw toGraphQLError(error, `reading execution ${args.executionId}`);
+          }
+          if (!detail) throw gatewayError('NOT_FOUND', `No execution ${args.executionId}`);
           try {
             return executionStatusStream(deps, viewFromDetail(detail));
           } catch (error) {

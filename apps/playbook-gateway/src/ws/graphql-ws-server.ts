@@ -11,7 +11,12 @@ import { isUpstreamError } from '../errors.js';
 import { createContext, type ContextDeps } from '../graphql/context.js';
 import { createDocumentCache } from '../graphql/document-cache.js';
 import { createSharedSubscribe } from '../graphql/shared-execution.js';
-import { enforceSendBuffer, watchSendStalls } from './send-buffer-guard.js';
+import {
+  enforceSendBuffer,
+  SLOW_CONSUMER_CLOSE_CODE,
+  watchSendStalls,
+  type SlowClientPolicy,
+} from './send-buffer-guard.js';
 
 /** Close codes sent when a connection is refused after the upgrade (4xxx, graphql-ws style). */
 export const WS_CLOSE = {
@@ -19,6 +24,8 @@ export const WS_CLOSE = {
   forbidden: 4403,
   tooManyRequests: 4429,
   upstreamUnavailable: 4502,
+  /** The client did not read fast enough (WS_MAX_BUFFERED_BYTES or WS_SEND_STALL_MS). */
+  slowConsumer: SLOW_CONSUMER_CLOSE_CODE,
 } as const;
 
 export interface GraphQLWsOptions extends ContextDeps {
@@ -95,13 +102,18 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
     options.metrics.connectionOpened();
     socket.once('close', () => options.metrics.connectionClosed());
   });
-  const stalls = watchSendStalls(wss, options.sendStallMs, () => {
-    options.metrics.slowClientDisconnected();
-    options.logger.warn(
-      { stallMs: options.sendStallMs },
-      'disconnecting a WebSocket client whose send buffer did not drain',
-    );
-  });
+  const slowClients: SlowClientPolicy = {
+    maxBufferedBytes: options.maxBufferedBytes,
+    stallMs: options.sendStallMs,
+    onSlow: (reason, pending) => {
+      options.metrics.slowClientDisconnected();
+      options.logger.warn(
+        { reason, pending, limit: options.maxBufferedBytes, stallMs: options.sendStallMs },
+        'disconnecting a WebSocket client that does not read fast enough',
+      );
+    },
+  };
+  const stalls = watchSendStalls(wss, slowClients);
 
   const rules = [...specifiedRules, ...options.validationRules];
   const prepare = createDocumentCache(options.schema, rules);
@@ -185,13 +197,8 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
         return createContext(options, state.token);
       },
       onNext: (ctx) => {
-        enforceSendBuffer(ctx.extra.socket, options.maxBufferedBytes, () => {
-          options.metrics.slowClientDisconnected();
-          options.logger.warn(
-            { buffered: ctx.extra.socket.bufferedAmount, limit: options.maxBufferedBytes },
-            'disconnecting a WebSocket client that does not keep up',
-          );
-        });
+        // Checked before every payload: a client over the limit is closed, and nothing more is queued for it.
+        enforceSendBuffer(ctx.extra.socket, slowClients);
         return undefined;
       },
     },
