@@ -16,12 +16,15 @@ import { extractSessionToken } from './auth/session-token.js';
 import { SessionService } from './auth/session-service.js';
 import type { GatewayConfig } from './config.js';
 import { corsMiddleware, createOriginPolicy } from './edge/cors.js';
-import { rateLimitMiddleware } from './edge/rate-limit-middleware.js';
+import { operationLimitsFrom, operationLimitsRule } from '@switchyard/graphql-limits';
+import { OperationBudget } from './edge/operation-budget.js';
+import { clientIp, rateLimitMiddleware } from './edge/rate-limit-middleware.js';
 import { RateLimiter } from './edge/rate-limiter.js';
 import { ExecutionFeeds } from './events/execution-feeds.js';
 import { linkNats, type NatsLink } from './events/nats-link.js';
 import { createContext, type GatewayContext } from './graphql/context.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
+import { operationAdmissionPlugin } from './graphql/operation-budget-plugin.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { authRoutes } from './http/auth-routes.js';
 import { graphiqlPage } from './http/graphiql-page.js';
@@ -150,6 +153,7 @@ export async function createGatewayService(
   });
   const schema = createGatewaySchema({
     engine,
+    maxJsonDepth: config.GRAPHQL_MAX_JSON_DEPTH,
     actions,
     nats: () => nats.require(),
     feeds,
@@ -157,7 +161,19 @@ export async function createGatewayService(
     onEnd: () => metrics.activeSubscriptions.dec(),
     onForward: () => metrics.eventsForwarded.inc(),
   });
-  const validationRules = [depthLimitRule(config.GRAPHQL_MAX_DEPTH)];
+  const limits = operationLimitsFrom(config);
+  const budget = config.RATE_LIMIT_ENABLED
+    ? new OperationBudget({
+        windowMs: config.RATE_LIMIT_WINDOW_MS,
+        operationsPerIp: config.RATE_LIMIT_PER_IP,
+        operationsPerSession: config.RATE_LIMIT_PER_SESSION,
+        costPerIp: config.RATE_LIMIT_COST_PER_IP,
+        costPerSession: config.RATE_LIMIT_COST_PER_SESSION,
+        onLimited: (scope) => metrics.rateLimited.inc({ scope }),
+      })
+    : undefined;
+  const admission = { schema, limits, ...(budget ? { budget } : {}) };
+  const validationRules = [depthLimitRule(config.GRAPHQL_MAX_DEPTH), operationLimitsRule(limits)];
   const contextDeps = { engine, sessions };
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -166,7 +182,11 @@ export async function createGatewayService(
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: keepValidationCodes,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+      operationAdmissionPlugin(admission),
+    ],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -200,28 +220,13 @@ export async function createGatewayService(
         respond: (res) => res.status(429).json({ error: 'too many requests; retry later' }),
       }),
     );
-    app.use(
-      GRAPHQL_PATH,
-      rateLimitMiddleware({
-        ...rateLimit,
-        respond: (res, scope) =>
-          res
-            .status(429)
-            .json(
-              graphqlErrorBody(
-                `Too many requests for this ${scope === 'ip' ? 'address' : 'session'}`,
-                'RATE_LIMITED',
-              ),
-            ),
-      }),
-    );
   }
   app.use('/api/auth', authRoutes({ auth, logger }));
   app.use(
     GRAPHQL_PATH,
     queryLimitMiddleware(config.GRAPHQL_MAX_QUERY_BYTES),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(contextDeps, extractSessionToken(req.headers)),
+      context: async ({ req }) => createContext(contextDeps, extractSessionToken(req.headers), clientIp(req)),
     }),
   );
 
@@ -241,6 +246,7 @@ export async function createGatewayService(
     keepAliveMs: config.WS_KEEPALIVE_MS,
     originAllowed: createOriginPolicy(config.CORS_ORIGINS),
     ...(rateLimit ? { rateLimit } : {}),
+    admission,
     metrics: {
       operationStarted: () => metrics.graphqlRequests.inc({ transport: 'ws' }),
       connectionOpened: () => metrics.wsConnections.inc(),

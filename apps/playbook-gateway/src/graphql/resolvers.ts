@@ -1,7 +1,8 @@
 import { EXECUTION_ID_PATTERN, type EngineClient, type ExecutionDetail } from '@switchyard/engine-client';
-import type { ExecutionEvent, ExecutionStatus } from '@switchyard/execution-events';
+import { isTerminalStatus, type ExecutionEvent, type ExecutionStatus } from '@switchyard/execution-events';
+import { GraphQLError } from 'graphql';
 import { createExecutionPaths, type ExecutionPaths } from './execution-paths.js';
-import { JSONScalar } from './json-scalar.js';
+import { createJSONScalar } from './json-scalar.js';
 import type { GatewayContext } from './context.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
 import {
@@ -21,6 +22,8 @@ import {
 
 export interface ResolverDeps extends Omit<SubscriptionDeps, 'readExecution'> {
   engine: EngineClient;
+  /** Deepest nesting of a JSON input (GRAPHQL_MAX_JSON_DEPTH). */
+  maxJsonDepth?: number;
 }
 
 const MAX_PAGE = 100;
@@ -64,6 +67,16 @@ async function requireViewable(ctx: GatewayContext, paths: ExecutionPaths, id: s
   await ctx.auth.require(path, 'view');
 }
 
+/** Cancelling a finished execution: a conflict that names the status it finished with. */
+function alreadyFinished(id: string, status: string): GraphQLError {
+  return new GraphQLError(
+    `Execution ${id} has already finished with status ${status}; it cannot be cancelled`,
+    {
+      extensions: { code: 'EXECUTION_FINISHED', status },
+    },
+  );
+}
+
 function unwrap<T>(item: StreamItem<T>): T {
   if ('error' in item) throw item.error;
   return item.value;
@@ -74,7 +87,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
   const deps: SubscriptionDeps = { ...resolverDeps, readExecution: createExecutionReader(engine) };
   const paths = createExecutionPaths(engine);
   return {
-    JSON: JSONScalar,
+    JSON: createJSONScalar(resolverDeps.maxJsonDepth),
     Query: {
       health: () => 'ok',
 
@@ -189,16 +202,22 @@ export function createResolvers(resolverDeps: ResolverDeps) {
       ): Promise<ExecutionView> => {
         const detail = await viewableExecution(ctx, args.id);
         await ctx.auth.require(detail.path, 'execute');
+        if (isTerminalStatus(detail.status)) throw alreadyFinished(args.id, detail.status);
+        let after: ExecutionDetail;
         try {
           await engine.cancelExecution(args.id, {
             ...(args.reason ? { reason: args.reason } : {}),
             cascade: true,
           });
           ctx.loaders.execution.clear(args.id);
-          return viewFromDetail(await engine.getExecution(args.id));
+          after = await engine.getExecution(args.id);
         } catch (error) {
           throw toGraphQLError(error, `cancelling ${args.id}`);
         }
+        // It finished on its own between the check and the cancel.
+        if (after.status !== 'CANCELLED' && isTerminalStatus(after.status))
+          throw alreadyFinished(args.id, after.status);
+        return viewFromDetail(after);
       },
     },
 

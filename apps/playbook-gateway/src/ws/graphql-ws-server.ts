@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  specifiedRules,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '@switchyard/service-kit';
@@ -10,6 +16,7 @@ import type { RateLimiter } from '../edge/rate-limiter.js';
 import { isUpstreamError } from '../errors.js';
 import { createContext, type ContextDeps } from '../graphql/context.js';
 import { createDocumentCache } from '../graphql/document-cache.js';
+import { admitOperation, type OperationAdmission } from '../graphql/operation-budget-plugin.js';
 import { createSharedSubscribe } from '../graphql/shared-execution.js';
 import {
   enforceSendBuffer,
@@ -45,7 +52,10 @@ export interface GraphQLWsOptions extends ContextDeps {
   keepAliveMs: number;
   /** Whether a browser page from this origin may open a socket (same-origin pages always may). */
   originAllowed: (origin: string) => boolean;
-  rateLimit?: { perIp: RateLimiter; perSession: RateLimiter; onLimited: (scope: 'ip' | 'session') => void };
+  /** Limits connections per client address (operations are charged through `admission`). */
+  rateLimit?: { perIp: RateLimiter; onLimited: (scope: 'ip' | 'session') => void };
+  /** Per-operation limits with variables, and the operations/cost rate budget. */
+  admission: OperationAdmission;
   metrics: {
     operationStarted(): void;
     connectionOpened(): void;
@@ -170,19 +180,21 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
             ),
           ];
         }
-        const state = states.get(ctx.extra.socket);
-        if (
-          options.rateLimit &&
-          state?.token &&
-          !options.rateLimit.perSession.hit(state.token.token).allowed
-        ) {
-          options.rateLimit.onLimited('session');
-          return [
-            new GraphQLError('Too many requests for this session', { extensions: { code: 'RATE_LIMITED' } }),
-          ];
-        }
         const prepared = prepare(payload.query);
         if (prepared.errors) return prepared.errors;
+        const operation = getOperationAST(prepared.document, payload.operationName);
+        if (operation) {
+          const token = states.get(ctx.extra.socket)?.token?.token;
+          const refused = admitOperation(options.admission, prepared.document, operation, payload.variables, {
+            ip: clientIp(ctx.extra.request),
+            ...(token ? { token } : {}),
+          });
+          // The HTTP status and headers mean nothing on a socket.
+          if (refused.length > 0)
+            return refused.map(
+              (e) => new GraphQLError(e.message, { extensions: { ...e.extensions, http: undefined } }),
+            );
+        }
         return {
           schema: options.schema,
           document: prepared.document,
@@ -194,7 +206,7 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
         // The session is checked again for every operation (normally a cache hit), so that a socket opened
         // before its session expired or was revoked cannot start new operations afterwards.
         const state = states.get(ctx.extra.socket) ?? {};
-        return createContext(options, state.token);
+        return createContext(options, state.token, clientIp(ctx.extra.request));
       },
       onNext: (ctx) => {
         // Checked before every payload: a client over the limit is closed, and nothing more is queued for it.
