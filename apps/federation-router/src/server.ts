@@ -13,7 +13,8 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { parseSubgraphList, parseTimeouts, type RouterConfig } from './config.js';
+import { parseSubgraphList, parseTimeouts, routerOperationLimits, type RouterConfig } from './config.js';
+import { operationLimitErrors, refuseOverLimits } from './operation-admission.js';
 import { corsMiddleware } from './cors.js';
 import { landingPage } from './landing-page.js';
 import { createRouterMetrics } from './router-metrics.js';
@@ -128,6 +129,7 @@ export async function createRouterService(
 
   const { app } = service;
   app.use(GRAPHQL_PATH, corsMiddleware(config.CORS_ORIGINS));
+  const limits = routerOperationLimits(config);
 
   const run = async (
     req: Request,
@@ -141,12 +143,14 @@ export async function createRouterService(
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const result = await gateway.execute(request, {
-      headers: pickHeaders(req.headers, config.PROPAGATE_HEADERS),
-      includePlan,
-      allowedKinds,
-      signal: controller.signal,
-    });
+    const result =
+      refuseOverLimits(gateway, request, limits, allowedKinds) ??
+      (await gateway.execute(request, {
+        headers: pickHeaders(req.headers, config.PROPAGATE_HEADERS),
+        includePlan,
+        allowedKinds,
+        signal: controller.signal,
+      }));
     const rejected = isRequestError(result);
     metrics.operations.inc({
       kind: req.method === 'GET' ? 'get' : 'post',
@@ -231,6 +235,8 @@ export async function createRouterService(
         };
         try {
           const prepared = gateway.prepare(request);
+          const overLimits = operationLimitErrors(gateway, prepared, limits);
+          if (overLimits.length > 0) return overLimits;
           const upgrade = (ctx.extra as { request: { headers: IncomingHttpHeaders } }).request;
           const contextValue: WsContext = {
             prepared,

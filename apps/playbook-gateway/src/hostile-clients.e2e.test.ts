@@ -208,7 +208,9 @@ describe('errors say what happened', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
       body: `{"query":"mutation($v: JSON) { executePlaybook(name: \\"examples/hello_world\\", variables: $v) { id } }","variables":{"v":${deep}}}`,
     });
-    const res = (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    const res = (await response.json()) as {
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
     expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0]?.message).toMatch(/deeper than 64/);
     expect(await engineRuns('examples/hello_world')).toBe(before);

@@ -1,6 +1,7 @@
 export {
   DEFAULT_OPERATION_LIMITS,
   operationLimitsEnv,
+  operationLimitsEnvWith,
   operationLimitsFrom,
   parseOperationLimits,
 } from './operation-limits.js';

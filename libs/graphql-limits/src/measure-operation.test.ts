@@ -83,9 +83,9 @@ describe('operationLimitsRule', () => {
     const mutations = `mutation { ${Array.from({ length: 11 }, (_, i) => `r${i}: executePlaybook(name: "x") { id }`).join(' ')} }`;
     expect(codes(mutations)).toContain(LIMIT_CODES.rootMutations);
     expect(codes('{ executions(first: 101) { totalCount } }')).toEqual([LIMIT_CODES.listSize]);
-    expect(codes('{ executions(first: 100) { nodes { children(first: 100) { events { seq } } } } }')).toEqual([
-      LIMIT_CODES.cost,
-    ]);
+    expect(codes('{ executions(first: 100) { nodes { children(first: 100) { events { seq } } } } }')).toEqual(
+      [LIMIT_CODES.cost],
+    );
     expect(codes('{ executions(first: 100) { nodes { id events { seq result } } } }')).toEqual([]);
   });
 

@@ -25,14 +25,20 @@ export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   listSizeArguments: ['first', 'last', 'limit'],
 };
 
-/** The environment variables of the limits, with their defaults; spread into a service's env shape. */
-export const operationLimitsEnv = {
-  GRAPHQL_MAX_ALIASES: envVar.int(DEFAULT_OPERATION_LIMITS.maxAliases, 0, 100_000),
-  GRAPHQL_MAX_ROOT_MUTATIONS: envVar.int(DEFAULT_OPERATION_LIMITS.maxRootMutationFields, 1, 100_000),
-  GRAPHQL_MAX_LIST_SIZE: envVar.int(DEFAULT_OPERATION_LIMITS.maxListSize, 1, 1_000_000),
-  GRAPHQL_MAX_COST: envVar.int(DEFAULT_OPERATION_LIMITS.maxCost, 1, 1_000_000_000),
-  GRAPHQL_DEFAULT_LIST_SIZE: envVar.int(DEFAULT_OPERATION_LIMITS.defaultListSize, 1, 1_000_000),
-};
+/** The environment variables of the limits with a service's own defaults; spread into its env shape. */
+export function operationLimitsEnvWith(defaults: Partial<OperationLimits> = {}) {
+  const d = { ...DEFAULT_OPERATION_LIMITS, ...defaults };
+  return {
+    GRAPHQL_MAX_ALIASES: envVar.int(d.maxAliases, 0, 100_000),
+    GRAPHQL_MAX_ROOT_MUTATIONS: envVar.int(d.maxRootMutationFields, 1, 100_000),
+    GRAPHQL_MAX_LIST_SIZE: envVar.int(d.maxListSize, 1, 1_000_000),
+    GRAPHQL_MAX_COST: envVar.int(d.maxCost, 1, 1_000_000_000),
+    GRAPHQL_DEFAULT_LIST_SIZE: envVar.int(d.defaultListSize, 1, 1_000_000),
+  };
+}
+
+/** The environment variables of the limits, with the library's defaults. */
+export const operationLimitsEnv = operationLimitsEnvWith();
 
 export interface OperationLimitsConfig {
   GRAPHQL_MAX_ALIASES: number;
