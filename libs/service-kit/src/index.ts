@@ -9,3 +9,4 @@ export { runReadinessChecks } from './readiness.js';
 export type { ReadinessCheck, ReadinessReport } from './readiness.js';
 export { createService } from './service.js';
 export type { Service, ServiceOptions, ListenAddress, ClosableSocketServer } from './service.js';
+export { fetchMetadataGuard, legacyJsonStatusPlugin } from './graphql-over-http.js';
