@@ -49,7 +49,10 @@ function wantsGraphQLResponse(req: Request): boolean {
 function send(req: Request, res: Response, result: GraphQLResult, status?: number): void {
   const modern = wantsGraphQLResponse(req);
   res.setHeader('Content-Type', `${modern ? GRAPHQL_RESPONSE : 'application/json'}; charset=utf-8`);
-  const code = status ?? (modern && isRequestError(result) ? 400 : 200);
+  // A malformed request is 400 for every client; a document or variables the schema refuses is 400 only for
+  // clients that accept application/graphql-response+json (legacy application/json clients get 200).
+  const malformed = isRequestError(result) && result.errors?.[0]?.extensions?.code === 'BAD_REQUEST';
+  const code = status ?? ((modern && isRequestError(result)) || malformed ? 400 : 200);
   res.status(code).send(JSON.stringify(result));
 }
 
@@ -204,6 +207,15 @@ export async function createRouterService(
     const body: unknown = req.body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       send(req, res, errorBody('The request body must be a JSON object with a "query".', 'BAD_REQUEST'), 400);
+      return;
+    }
+    const { extensions } = body as { extensions?: unknown };
+    if (
+      extensions !== undefined &&
+      extensions !== null &&
+      (typeof extensions !== 'object' || Array.isArray(extensions))
+    ) {
+      send(req, res, errorBody('"extensions" must be an object.', 'BAD_REQUEST'), 400);
       return;
     }
     await run(req, res, body as GraphQLRequest);
