@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  auditGraphQLHttp,
   postGraphQL,
   startChildApp,
   startNats,
@@ -85,7 +86,10 @@ describe('cost limits', () => {
   let url: string;
   let session: string;
   const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
-    postGraphQL<T>(`${url}/graphql`, query, variables, { authorization: `Bearer ${session}` });
+    postGraphQL<T>(`${url}/graphql`, query, variables, {
+      authorization: `Bearer ${session}`,
+      accept: 'application/graphql-response+json',
+    });
 
   beforeAll(async () => {
     url = await startGateway({ RATE_LIMIT_ENABLED: 'false' });
@@ -134,6 +138,14 @@ describe('cost limits', () => {
       '{ executions(first: 100) { totalCount nodes { id events { seq result } } } }',
     );
     expect(fine.errors).toBeUndefined();
+  });
+
+  it('answers a legacy application/json client with 200 and the same errors', async () => {
+    const res = await postGraphQL(`${url}/graphql`, `{ ${aliases(31, () => 'health')} }`, undefined, {
+      authorization: `Bearer ${session}`,
+    });
+    expect(res.status).toBe(200);
+    expect(res.errors?.[0]?.extensions?.code).toBe('MAX_ALIASES_EXCEEDED');
   });
 
   it('applies the same limits over graphql-ws', async () => {
@@ -235,5 +247,15 @@ describe('errors say what happened', () => {
     const res = await gql(`mutation { cancelExecution(id: "${id}") { id status } }`);
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'EXECUTION_FINISHED', status: 'COMPLETED' });
     expect(res.errors?.[0]?.message).toContain('COMPLETED');
+  });
+});
+
+describe('GraphQL over HTTP', () => {
+  it("passes every check of graphql-http's server audit", async () => {
+    const url = await startGateway();
+    const report = await auditGraphQLHttp(`${url}/graphql`);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(report.total);
+    expect(report.total).toBe(61);
   });
 });

@@ -8,7 +8,13 @@ import {
   type EngineClient,
 } from '@switchyard/engine-client';
 import type { HttpError } from '@switchyard/service-kit';
-import { createService, type Logger, type Service } from '@switchyard/service-kit';
+import {
+  createService,
+  fetchMetadataGuard,
+  legacyJsonStatusPlugin,
+  type Logger,
+  type Service,
+} from '@switchyard/service-kit';
 import type { Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthPlaybooks } from './auth/auth-playbooks.js';
@@ -181,8 +187,12 @@ export async function createGatewayService(
     validationRules,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // Cross-site browser requests are refused by fetchMetadataGuard (below) unless CORS_ORIGINS allows the page,
+    // so plain GET queries work for every other client (GraphQL over HTTP).
+    csrfPrevention: false,
     formatError: keepValidationCodes,
     plugins: [
+      legacyJsonStatusPlugin(),
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
       operationAdmissionPlugin(admission),
@@ -197,6 +207,7 @@ export async function createGatewayService(
   await apollo.start();
   service.onShutdown(() => apollo.stop());
 
+  const originAllowed = createOriginPolicy(config.CORS_ORIGINS);
   app.use(corsMiddleware({ origins: config.CORS_ORIGINS }));
   app.get('/', (_req, res) => {
     res.redirect(302, GRAPHQL_PATH);
@@ -224,6 +235,7 @@ export async function createGatewayService(
   app.use('/api/auth', authRoutes({ auth, logger }));
   app.use(
     GRAPHQL_PATH,
+    fetchMetadataGuard(originAllowed),
     queryLimitMiddleware(config.GRAPHQL_MAX_QUERY_BYTES),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(contextDeps, extractSessionToken(req.headers), clientIp(req)),
@@ -244,7 +256,7 @@ export async function createGatewayService(
     maxConnections: config.WS_MAX_CONNECTIONS,
     connectionInitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
     keepAliveMs: config.WS_KEEPALIVE_MS,
-    originAllowed: createOriginPolicy(config.CORS_ORIGINS),
+    originAllowed,
     ...(rateLimit ? { rateLimit } : {}),
     admission,
     metrics: {
