@@ -37,6 +37,7 @@ const service = createConnectorAgentService(
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     maxRequestDepth: config.MAX_REQUEST_DEPTH,
     maxSources: config.MAX_SOURCES,
+    responseLimits: { maxRows: config.MAX_RESPONSE_ROWS, maxBytes: config.MAX_RESPONSE_BYTES },
   },
   { dataset, logger },
 );
