@@ -30,7 +30,7 @@ import { ExecutionFeeds } from './events/execution-feeds.js';
 import { linkNats, type NatsLink } from './events/nats-link.js';
 import { createContext, type GatewayContext } from './graphql/context.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
-import { operationAdmissionPlugin } from './graphql/operation-budget-plugin.js';
+import { operationAdmissionPlugin } from './graphql/operation-admission.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { authRoutes } from './http/auth-routes.js';
 import { graphiqlPage } from './http/graphiql-page.js';

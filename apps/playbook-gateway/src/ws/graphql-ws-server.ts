@@ -16,7 +16,7 @@ import type { RateLimiter } from '../edge/rate-limiter.js';
 import { isUpstreamError } from '../errors.js';
 import { createContext, type ContextDeps } from '../graphql/context.js';
 import { createDocumentCache } from '../graphql/document-cache.js';
-import { admitOperation, type OperationAdmission } from '../graphql/operation-budget-plugin.js';
+import { admitOperation, type OperationAdmission } from '../graphql/operation-admission.js';
 import { createSharedSubscribe } from '../graphql/shared-execution.js';
 import {
   enforceSendBuffer,
