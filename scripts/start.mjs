@@ -1,6 +1,7 @@
 // `npm start`: runs every app of the workspace from source, plus a local NATS (JetStream) when NATS_URL is unset.
 // Ctrl-C (or SIGTERM) drains every app, then stops NATS.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +14,8 @@ const order = ['astronauts-subgraph', 'missions-subgraph', 'connector-agent', 'p
 const only = (process.env.SWITCHYARD_APPS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const apps = readdirSync(join(root, 'apps'))
   .filter((app) => existsSync(join(root, 'apps', app, 'src/main.ts')))
+  // The engine starts its own workers unless ENGINE_LOCAL_WORKERS=0.
+  .filter((app) => app !== 'playbook-worker' || process.env.ENGINE_LOCAL_WORKERS === '0')
   .filter((app) => only.length === 0 || only.includes(app))
   .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
 
@@ -70,6 +73,8 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 const env = { NODE_ENV: process.env.NODE_ENV ?? 'development' };
+// The engine API is authenticated: one token for this run, shared by the engine and the gateway.
+if (!process.env.ENGINE_API_TOKEN) env.ENGINE_API_TOKEN = randomBytes(24).toString('base64url');
 // The connector agent serves Chinook when the shared data set sits beside the repository.
 const chinook = resolve(root, '..', 'shared', 'data', 'chinook.json');
 if (!process.env.DATASET_PATH && existsSync(chinook)) env.DATASET_PATH = chinook;

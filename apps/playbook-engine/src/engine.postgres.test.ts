@@ -30,10 +30,30 @@ let nats: TestNats;
 let postgres: TestPostgres;
 let nc: NatsConnection;
 let eng: RunningEngine;
+/** A database beside the engine's, for steps: steps never run on the engine's own database. */
+let playgroundUrl: string;
+
+function playgroundCredential() {
+  const url = new URL(playgroundUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database: url.pathname.slice(1),
+  };
+}
 
 beforeAll(async () => {
   [nats, postgres] = await Promise.all([startNats(), startPostgres()]);
   nc = await natsClient(nats.url);
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE playground');
+  await admin.end();
+  const url = new URL(postgres.url);
+  url.pathname = '/playground';
+  playgroundUrl = url.toString();
   eng = await startEngine({
     natsUrl: nats.url,
     env: { DATABASE_URL: postgres.url, CREDENTIALS_KEY: 'pg-test-key-0123456789', REGISTER_EXAMPLES: 'true' },
@@ -69,6 +89,7 @@ describe('engine on a real Postgres', () => {
       'examples/loop',
       'examples/postgres_step',
     ]);
+    await eng.client.putCredential({ name: 'examples_pg', type: 'postgres', data: playgroundCredential() });
     const results: Record<string, unknown> = {};
     for (const path of paths) {
       const args = path === 'examples/http_case' ? { url: `${eng.url}/api/health` } : {};
@@ -84,20 +105,21 @@ describe('engine on a real Postgres', () => {
       'examples/loop': { squares: [1, 4, 9, 16, 25], sum: 55 },
       'examples/compose_child': { child_said: 'Hello, Switchyard!' },
     });
-    expect((results['examples/postgres_step'] as { rows: number }).rows).toBeGreaterThan(0);
+    expect(results['examples/postgres_step']).toEqual({ rows: 5 });
   });
 
-  it('postgres tool with a named credential runs against that database', async () => {
-    const url = new URL(postgres.url);
+  it('postgres tool with a named credential runs against that database, never the engine database', async () => {
+    await eng.client.putCredential({ name: 'main_pg', type: 'postgres', data: playgroundCredential() });
+    const engineUrl = new URL(postgres.url);
     await eng.client.putCredential({
-      name: 'main_pg',
+      name: 'engine_pg',
       type: 'postgres',
       data: {
-        host: url.hostname,
-        port: Number(url.port),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-        database: url.pathname.slice(1),
+        host: 'localhost',
+        port: Number(engineUrl.port),
+        user: decodeURIComponent(engineUrl.username),
+        password: decodeURIComponent(engineUrl.password),
+        database: engineUrl.pathname.slice(1),
       },
     });
     await eng.client.registerPlaybook(yaml`
@@ -115,13 +137,28 @@ describe('engine on a real Postgres', () => {
     const started = await eng.client.runPlaybook({ path: 't/pg_credential' });
     const events = await collectEvents(nc, started.execution_id);
     expect(events.at(-1)!.result).toMatchObject({ command_2: { rows: [{ n: 1 }], columns: ['n'] } });
-    const client = new pg.Client({ connectionString: postgres.url });
+    const client = new pg.Client({ connectionString: playgroundUrl });
     await client.connect();
     try {
       expect((await client.query('SELECT name FROM people')).rows).toEqual([{ name: 'ada' }]);
     } finally {
       await client.end();
     }
+
+    // A credential that names the engine's own database is refused when a step asks for it.
+    await eng.client.registerPlaybook(yaml`
+      apiVersion: noetl.io/v2
+      kind: Playbook
+      metadata: { name: steal, path: t/pg_steal }
+      workflow:
+        - step: start
+          tool: { kind: postgres, auth: engine_pg, query: "SELECT * FROM credentials" }
+    `);
+    const steal = await eng.client.runPlaybook({ path: 't/pg_steal' });
+    const stolen = await collectEvents(nc, steal.execution_id);
+    expect(stolen.at(-1)!.type).toBe('playbook.failed');
+    expect(stolen.at(-1)!.error).toMatch(/engine's own database/);
+    expect(JSON.stringify(stolen)).not.toMatch(/"rows"/);
   });
 
   it('two engines on one database: a cancel through one stops the run in the other', async () => {
@@ -251,18 +288,32 @@ describe('engine on a real Postgres', () => {
       await reached;
       await waitFor('events before the outage to arrive', async () => received.length >= 3);
       await nats.pause();
+      // The worker's answer goes out while NATS is down; a control-plane-only execution runs meanwhile, and its
+      // events wait in the outbox.
       release();
-      // The execution finishes while NATS is down; its events wait in the outbox.
-      await eng.engine.engine.settle(started.execution_id);
-      const during = await eng.client.getExecutionStatus(started.execution_id);
-      expect(during.status).toBe('COMPLETED');
+      await eng.client.registerPlaybook(yaml`
+        apiVersion: noetl.io/v2
+        kind: Playbook
+        metadata: { name: local, path: t/outage_local }
+        workflow:
+          - step: start
+            loop: { in: [1, 2, 3], iterator: i }
+            tool: { kind: noop, result: "{{ i }}" }
+      `);
+      const local = await eng.client.runPlaybook({ path: 't/outage_local' });
+      await eng.engine.engine.settle(local.execution_id);
+      expect((await eng.client.getExecutionStatus(local.execution_id)).status).toBe('COMPLETED');
       expect((await eng.client.health()).unpublished_events).toBeGreaterThan(0);
       await nats.resume();
+      await eng.engine.engine.settle(started.execution_id);
+      expect((await eng.client.getExecutionStatus(started.execution_id)).status).toBe('COMPLETED');
       await subscription;
       const stored = (await eng.client.getExecution(started.execution_id)).events;
       expect(received).toEqual(stored);
       expect(received.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
       expect(await storedCount(started.execution_id)).toBe(stored.length);
+      const localEvents = await collectEvents(nc, local.execution_id);
+      expect(localEvents).toEqual((await eng.client.getExecution(local.execution_id)).events);
       await waitFor('the outbox to drain', async () => (await eng.client.health()).unpublished_events === 0);
     } finally {
       release();

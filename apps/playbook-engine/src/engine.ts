@@ -7,14 +7,22 @@ import type {
   RunPlaybookResponse,
 } from '@switchyard/engine-client';
 import type { Logger } from '@switchyard/service-kit';
-import { playbookSchema, type Playbook } from './dsl/schema.js';
-import { validatePlaybookText } from './dsl/validate.js';
-import { Limiter } from './executor/limiter.js';
-import { ExecutionRunner } from './executor/runner.js';
+import { playbookSchema, validatePlaybookText, type Playbook } from '@switchyard/playbook-dsl';
+import {
+  ExecutionRunner,
+  Limiter,
+  StepConfigError,
+  type RunnerLimits,
+  type StepDispatcher,
+} from '@switchyard/playbook-runtime';
+import type { TemplateEngine } from '@switchyard/playbook-templates';
+import { templateProblems } from './templates.js';
 import type { CatalogRecord, CatalogStore } from './storage/catalog-store.js';
 import type { ExecutionStore } from './storage/execution-store.js';
 import { newExecutionId } from './storage/ids.js';
 import type { ChildRunOutcome, ChildRunRequest, ToolRuntime } from './tools/types.js';
+import { createToolInvoker } from './tool-invoker.js';
+import type { ToolInvoker } from '@switchyard/playbook-runtime';
 
 export class PlaybookInvalidError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -30,9 +38,12 @@ export class NotFoundError extends Error {
   }
 }
 
-export interface EngineSettings {
-  maxParallel: number;
+export interface EngineSettings extends RunnerLimits {
   leaseMs: number;
+  /** Most levels of playbooks calling playbooks (a top-level execution is level 1). */
+  maxDepth: number;
+  /** Most child executions one execution may start. */
+  maxChildren: number;
   /** Top-level executions running at once in this process; more wait (INITIALIZED) for a slot. */
   maxActive: number;
 }
@@ -41,6 +52,9 @@ export interface EngineDeps {
   catalog: CatalogStore;
   executions: ExecutionStore;
   runtime: Omit<ToolRuntime, 'runChild'>;
+  templates: TemplateEngine;
+  /** The step queue to workers, once NATS is connected. */
+  dispatcher: () => StepDispatcher | undefined;
   logger: Logger;
   settings: EngineSettings;
 }
@@ -60,10 +74,14 @@ export class Engine {
   private readonly parsed = new Map<string, Playbook>();
   private readonly admission: Limiter;
   private workQueue: { publish(executionId: string): Promise<void> } | undefined;
+  private readonly invoke: ToolInvoker;
+  /** Child executions started per parent execution, while the parent runs here. */
+  private readonly childCounts = new Map<string, number>();
 
   constructor(private readonly deps: EngineDeps) {
     this.runtime = { ...deps.runtime, runChild: (req) => this.runChild(req) };
     this.admission = new Limiter(deps.settings.maxActive);
+    this.invoke = createToolInvoker({ runtime: this.runtime, dispatcher: deps.dispatcher });
   }
 
   /** Top-level execution slots free in this process (the work queue pulls only this many). */
@@ -99,20 +117,22 @@ export class Engine {
 
   /** Validates and registers a playbook; a path registered again gets the next version. */
   async register(content: string): Promise<CatalogRecord> {
-    return this.store(content, this.validated(content));
+    return this.store(content, await this.validated(content));
   }
 
   /** Registers unless the latest version of the path has exactly this content. */
   async registerIfChanged(content: string): Promise<CatalogRecord> {
-    const playbook = this.validated(content);
+    const playbook = await this.validated(content);
     const latest = await this.deps.catalog.latest(playbook.metadata.path);
     if (latest && latest.content === content) return latest;
     return this.store(content, playbook);
   }
 
-  private validated(content: string): Playbook {
+  private async validated(content: string): Promise<Playbook> {
     const checked = validatePlaybookText(content);
     if (!checked.ok) throw new PlaybookInvalidError(checked.problems);
+    const problems = await templateProblems(this.deps.templates, checked.playbook);
+    if (problems.length > 0) throw new PlaybookInvalidError(problems);
     return checked.playbook;
   }
 
@@ -166,6 +186,8 @@ export class Engine {
     catalogId?: string;
     args?: Record<string, unknown>;
     parentExecutionId?: string;
+    /** Run in this process even when a work queue is in use (the caller waits for the runner here). */
+    local?: boolean;
   }): Promise<RunPlaybookResponse> {
     if (this.stopping) throw new Error('the engine is shutting down');
     const record = await this.resolve(input);
@@ -174,7 +196,7 @@ export class Engine {
     const args = input.args ?? {};
     const child = input.parentExecutionId !== undefined;
     // Children run where their parent waits for them; top-level executions go through the queue when there is one.
-    const queue = child ? undefined : this.workQueue;
+    const queue = child || input.local ? undefined : this.workQueue;
     await this.deps.executions.create({
       executionId,
       path: record.path,
@@ -226,20 +248,59 @@ export class Engine {
     child = false,
   ): Active {
     const runner = new ExecutionRunner({ executionId, path, args }, playbook, {
-      store: this.deps.executions,
-      runtime: this.runtime,
+      events: this.deps.executions,
+      templates: this.deps.templates,
+      invoke: this.invoke,
       logger: this.deps.logger,
-      maxParallel: this.deps.settings.maxParallel,
+      limits: this.deps.settings,
     });
     const entry: Active = {
       runner,
       done: new Promise<void>((resolve) => setImmediate(resolve))
         // Children skip admission: their parents already hold a slot and wait for them.
         .then(() => (child ? runner.run() : this.admission.run(() => runner.run())))
-        .finally(() => this.active.delete(executionId)),
+        .finally(() => {
+          this.active.delete(executionId);
+          this.childCounts.delete(executionId);
+        }),
     };
     this.active.set(executionId, entry);
     return entry;
+  }
+
+  /**
+   * Runs a playbook here and waits for its end (up to `timeoutMs`): the answer holds the result as computed, before
+   * the redaction of secrets that applies to everything stored and published.
+   */
+  async runToEnd(input: { path: string; args?: Record<string, unknown>; timeoutMs: number }): Promise<{
+    execution_id: string;
+    status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'RUNNING';
+    result?: unknown;
+    error?: string | null;
+  }> {
+    const started = await this.start({ path: input.path, args: input.args, local: true });
+    const entry = this.active.get(started.execution_id);
+    if (entry) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([entry.done, new Promise((r) => (timer = setTimeout(r, input.timeoutMs)))]);
+      clearTimeout(timer);
+      const outcome = entry.runner.result;
+      if (outcome) {
+        return {
+          execution_id: started.execution_id,
+          status: outcome.status,
+          ...(outcome.result !== undefined ? { result: outcome.result } : {}),
+          error: outcome.error ?? null,
+        };
+      }
+    }
+    const execution = await this.deps.executions.get(started.execution_id);
+    const status = execution?.status ?? 'RUNNING';
+    return {
+      execution_id: started.execution_id,
+      status: status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED' ? status : 'RUNNING',
+      error: execution?.error ?? null,
+    };
   }
 
   /** Waits until an execution has ended (or this engine no longer runs it) and returns it. */
@@ -258,7 +319,31 @@ export class Engine {
     return execution;
   }
 
+  /** Levels above an execution: 1 for a top-level one. */
+  private async depthOf(executionId: string): Promise<number> {
+    let depth = 1;
+    let current = await this.deps.executions.get(executionId);
+    while (current?.parent_execution_id && depth <= this.deps.settings.maxDepth) {
+      depth++;
+      current = await this.deps.executions.get(current.parent_execution_id);
+    }
+    return depth;
+  }
+
   private async runChild(req: ChildRunRequest): Promise<ChildRunOutcome> {
+    const { maxDepth, maxChildren } = this.deps.settings;
+    if ((await this.depthOf(req.parentExecutionId)) >= maxDepth) {
+      throw new StepConfigError(
+        `playbook ${req.path} would be nested ${maxDepth + 1} levels deep; the limit is ${maxDepth} (ENGINE_MAX_PLAYBOOK_DEPTH)`,
+      );
+    }
+    const count = (this.childCounts.get(req.parentExecutionId) ?? 0) + 1;
+    if (count > maxChildren) {
+      throw new StepConfigError(
+        `execution ${req.parentExecutionId} already started ${maxChildren} child executions; the limit is ${maxChildren} (ENGINE_MAX_CHILD_EXECUTIONS)`,
+      );
+    }
+    this.childCounts.set(req.parentExecutionId, count);
     const started = await this.start({
       path: req.path,
       version: req.version,

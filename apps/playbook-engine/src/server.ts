@@ -17,41 +17,22 @@ import { CredentialStore, SecretBox } from './storage/credential-store.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { ExecutionStore } from './storage/execution-store.js';
 import { migrate } from './storage/migrations.js';
+import { StepDispatcher } from '@switchyard/playbook-runtime';
+import { engineListenHost, requireEngineToken } from './http/engine-auth.js';
+import { limitJsonDepth } from './http/json-depth.js';
+import { startLocalWorkers } from './local-workers.js';
+import { resolveStepCredential } from './step-credentials.js';
+import { startTemplates } from './templates.js';
 
-export type EngineServiceConfig = Pick<
-  EngineConfig,
-  | 'PORT'
-  | 'HOST'
-  | 'BODY_LIMIT'
-  | 'SHUTDOWN_TIMEOUT_MS'
-  | 'NATS_URL'
-  | 'NATS_UPDATES_SUBJECT_PREFIX'
-  | 'DATABASE_URL'
-  | 'ENGINE_DATA_DIR'
-  | 'CREDENTIALS_KEY'
-  | 'AUTH_ISSUER'
-  | 'AUTH_AUDIENCE'
-  | 'AUTH_JWKS_URL'
-  | 'AUTH_DEV_ISSUER'
-  | 'AUTH_DEFAULT_ROLE'
-  | 'AUTH_ADMIN_EMAILS'
-  | 'AUTH_SESSION_HOURS'
-  | 'REGISTER_EXAMPLES'
-  | 'PLAYBOOKS_DIR'
-  | 'MAX_PARALLEL_STEPS'
-  | 'MAX_ACTIVE_EXECUTIONS'
-  | 'EXECUTION_LEASE_MS'
-  | 'PYTHON_BIN'
-  | 'HTTP_TOOL_TIMEOUT_MS'
-  | 'EVENT_RESULT_LIMIT_BYTES'
-  | 'WORK_QUEUE'
-> &
-  Partial<Pick<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS'>>;
+export type EngineServiceConfig = Omit<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'> &
+  Partial<Pick<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'>>;
 
 export interface EngineServiceDeps {
   logger?: Logger;
   /** Use this database instead of opening one from the config (tests share one PGlite per file). */
   database?: Database;
+  /** Extra environment for the local workers (e.g. HTTP_TOOL_ALLOW in tests). */
+  workerEnv?: Record<string, string>;
 }
 
 export interface EngineService {
@@ -70,15 +51,21 @@ export async function createEngineService(
   config: EngineServiceConfig,
   deps: EngineServiceDeps = {},
 ): Promise<EngineService> {
+  const listenAt = engineListenHost({
+    host: config.HOST,
+    tokens: config.ENGINE_API_TOKEN,
+    production: process.env.NODE_ENV === 'production',
+  });
   const service = createService({
     name: 'playbook-engine',
     port: config.PORT,
-    host: config.HOST,
+    host: listenAt.host,
     logger: deps.logger,
     bodyLimit: config.BODY_LIMIT,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   });
   const logger = service.logger;
+  if (listenAt.warning) logger.warn(listenAt.warning);
   const ownsDatabase = !deps.database;
   const database =
     deps.database ??
@@ -141,21 +128,25 @@ export async function createEngineService(
     outbox.enqueue(event);
   };
 
+  const templates = await startTemplates(config);
+  let dispatcher: StepDispatcher | undefined;
+  const ownDatabase = database.kind === 'postgres' ? config.DATABASE_URL : undefined;
   const engine = new Engine({
     catalog,
     executions,
-    runtime: {
-      db: database,
-      credentials,
-      auth,
-      pythonBin: config.PYTHON_BIN,
-      httpTimeoutMs: config.HTTP_TOOL_TIMEOUT_MS,
-    },
+    runtime: { auth },
+    templates,
+    dispatcher: () => dispatcher,
     logger,
     settings: {
       maxParallel: config.MAX_PARALLEL_STEPS,
       leaseMs: config.EXECUTION_LEASE_MS,
       maxActive: config.MAX_ACTIVE_EXECUTIONS,
+      maxLoopItems: config.ENGINE_MAX_LOOP_ITEMS,
+      stepTimeoutMs: config.ENGINE_STEP_TIMEOUT_S * 1000,
+      maxRetryAttempts: config.ENGINE_MAX_RETRY_ATTEMPTS,
+      maxDepth: config.ENGINE_MAX_PLAYBOOK_DEPTH,
+      maxChildren: config.ENGINE_MAX_CHILD_EXECUTIONS,
     },
   });
   new Gauge({
@@ -192,6 +183,13 @@ export async function createEngineService(
     outbox,
     logger,
     onReady: async (nc) => {
+      dispatcher = await StepDispatcher.open({
+        nc,
+        engineId: engine.instanceId,
+        logger,
+        heartbeatTimeoutMs: config.WORKER_HEARTBEAT_TIMEOUT_MS,
+        resolveCredential: (name) => resolveStepCredential(credentials, name, ownDatabase),
+      });
       if (!config.WORK_QUEUE) return;
       workQueue = await openWorkQueue({
         nc,
@@ -206,6 +204,17 @@ export async function createEngineService(
     },
   });
   outbox.start();
+  const localWorkers =
+    natsUrl && config.ENGINE_LOCAL_WORKERS > 0
+      ? startLocalWorkers({
+          count: config.ENGINE_LOCAL_WORKERS,
+          natsUrl,
+          concurrency: config.WORKER_CONCURRENCY,
+          logger,
+          logLevel: config.LOG_LEVEL,
+          env: deps.workerEnv,
+        })
+      : undefined;
 
   const health = async (): Promise<EngineHealth> => ({
     status: 'ok',
@@ -227,6 +236,8 @@ export async function createEngineService(
   service.app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  service.app.use(requireEngineToken(config.ENGINE_API_TOKEN));
+  service.app.use(limitJsonDepth(config.ENGINE_MAX_JSON_DEPTH));
   const actions = await mountActions({
     app: service.app,
     database,
@@ -247,6 +258,9 @@ export async function createEngineService(
     engine.useWorkQueue(undefined);
     await workQueue?.close();
     await engine.stop(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
+    await dispatcher?.close();
+    await localWorkers?.stop();
+    await templates.close();
     await actions.close();
     await Promise.race([outbox.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     await outbox.stop();

@@ -9,6 +9,8 @@ export const gatewayEnv = {
   ROUTER_PORT: z.coerce.number().int().min(0).max(65535).optional().describe('a port number from 0 to 65535'),
   NOETL_BASE_URL: envVar.url('http://localhost:8082'),
   ENGINE_TIMEOUT_MS: envVar.int(10_000, 100, 600_000),
+  /** Sent to the engine as `Authorization: Bearer`; the first entry when a list is given for rotation. */
+  ENGINE_API_TOKEN: envVar.optionalString(),
   NATS_URL: envVar.string('nats://127.0.0.1:4222'),
   NATS_UPDATES_SUBJECT_PREFIX: envVar.string('playbooks.executions.'),
   CORS_ORIGINS: envVar.list([]),

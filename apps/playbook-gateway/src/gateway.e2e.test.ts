@@ -15,6 +15,10 @@ import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js
 import { startHoldServer } from './test-fixtures/hold-server.js';
 import { closeCode, collect, wsClient } from './test-fixtures/graphql-ws-client.js';
 
+/** The engine API token the engine and the gateway share in these tests. */
+const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
+const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
+
 /**
  * End to end: a real NATS, a local JWKS, the playbook engine as a child process and the gateway in-process.
  */
@@ -38,6 +42,7 @@ async function startGateway(env: Record<string, string>): Promise<{ gateway: Gat
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     NATS_URL: nats.url,
+    ENGINE_API_TOKEN: ENGINE_TOKEN,
     ...env,
   });
   const g = await createGatewayService(config);
@@ -79,7 +84,7 @@ function gql<T = Record<string, unknown>>(
 }
 
 async function engineEvents(id: string): Promise<EventRow[]> {
-  const res = await fetch(`${engine.url}/api/executions/${id}/events`);
+  const res = await fetch(`${engine.url}/api/executions/${id}/events`, { headers: engineHeaders });
   return ((await res.json()) as { events: EventRow[] }).events;
 }
 
@@ -98,7 +103,7 @@ async function engineFinished(id: string): Promise<void> {
   await waitFor(
     `execution ${id} to finish`,
     async () => {
-      const res = await fetch(`${engine.url}/api/executions/${id}/status`);
+      const res = await fetch(`${engine.url}/api/executions/${id}/status`, { headers: engineHeaders });
       return ((await res.json()) as { completed: boolean }).completed;
     },
     { timeoutMs: 30_000 },
@@ -115,6 +120,9 @@ beforeAll(async () => {
     app: 'playbook-engine',
     env: {
       NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
+      // The test's own servers on 127.0.0.1 are reachable from steps; nothing else internal is.
+      HTTP_TOOL_ALLOW: '127.0.0.1',
       ENGINE_DATA_DIR: ':memory:',
       AUTH_ISSUER: jwks.issuer,
       AUTH_AUDIENCE: jwks.audience,
@@ -329,7 +337,9 @@ describe('GraphQL', () => {
     );
     expect(badVariables.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     // An auth execution exists, but the default role may not view it.
-    const list = await fetch(`${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=1`);
+    const list = await fetch(`${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=1`, {
+      headers: engineHeaders,
+    });
     const authRun = ((await list.json()) as { executions: Array<{ execution_id: string }> }).executions[0]!;
     const res = await gql(`{ execution(id: "${authRun.execution_id}") { id } }`, session);
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -487,9 +497,10 @@ describe('subscriptions', () => {
         seen.some((e) => e.step === 'fetch' && e.type === 'step.enter'),
       );
       await nats.pause();
-      hold.release(); // the run finishes while NATS is down: its events wait in the engine's outbox
-      await engineFinished(id);
+      // The worker's answer goes out while NATS is down; it is delivered, and the run finishes, once NATS is back.
+      hold.release();
       await nats.resume();
+      await engineFinished(id);
       const got = await live;
       expect(got.error).toBeUndefined();
       const truth = await engineEvents(id);

@@ -13,6 +13,8 @@ import { createGatewayService, type GatewayService } from './server.js';
 import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
 import { collect, wsClient } from './test-fixtures/graphql-ws-client.js';
 
+const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
+const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 /**
  * Hostile clients against live services (real NATS, the engine as a child process, the gateway in-process):
  * alias and mutation fan-out, costly nesting, rate limits that count operations, and inputs that must be
@@ -31,6 +33,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<string> {
     LOG_LEVEL: 'silent',
     NATS_URL: nats.url,
     NOETL_BASE_URL: engine.url,
+    ENGINE_API_TOKEN: ENGINE_TOKEN,
     ...env,
   });
   const gateway = await createGatewayService(config);
@@ -51,7 +54,9 @@ async function login(base: string, sub: string): Promise<string> {
 }
 
 async function engineRuns(path: string): Promise<number> {
-  const res = await fetch(`${engine.url}/api/executions?path=${encodeURIComponent(path)}&limit=1`);
+  const res = await fetch(`${engine.url}/api/executions?path=${encodeURIComponent(path)}&limit=1`, {
+    headers: engineHeaders,
+  });
   return ((await res.json()) as { total: number }).total;
 }
 
@@ -65,6 +70,7 @@ beforeAll(async () => {
     app: 'playbook-engine',
     env: {
       NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
       ENGINE_DATA_DIR: ':memory:',
       AUTH_ISSUER: jwks.issuer,
       AUTH_AUDIENCE: jwks.audience,
@@ -240,8 +246,11 @@ describe('errors say what happened', () => {
     await waitFor(
       'the run to finish',
       async () =>
-        ((await (await fetch(`${engine.url}/api/executions/${id}/status`)).json()) as { completed: boolean })
-          .completed,
+        (
+          (await (
+            await fetch(`${engine.url}/api/executions/${id}/status`, { headers: engineHeaders })
+          ).json()) as { completed: boolean }
+        ).completed,
       { timeoutMs: 30_000 },
     );
     const res = await gql(`mutation { cancelExecution(id: "${id}") { id status } }`);

@@ -112,11 +112,19 @@ export async function createGatewayService(
 
   const engine =
     deps.engine ??
-    createEngineClient({ baseUrl: config.NOETL_BASE_URL, timeoutMs: config.ENGINE_TIMEOUT_MS });
+    createEngineClient({
+      baseUrl: config.NOETL_BASE_URL,
+      timeoutMs: config.ENGINE_TIMEOUT_MS,
+      token: config.ENGINE_API_TOKEN,
+    });
   if (!deps.engine) service.onShutdown(() => engine.close());
   const actions =
     deps.actions ??
-    createActionsClient({ baseUrl: config.NOETL_BASE_URL, timeoutMs: config.ENGINE_TIMEOUT_MS });
+    createActionsClient({
+      baseUrl: config.NOETL_BASE_URL,
+      timeoutMs: config.ENGINE_TIMEOUT_MS,
+      token: config.ENGINE_API_TOKEN,
+    });
   if (!deps.actions) service.onShutdown(() => actions.close());
   const nats = linkNats(config.NATS_URL, logger);
   service.onShutdown(() => nats.close());
@@ -130,8 +138,6 @@ export async function createGatewayService(
 
   const auth = new AuthPlaybooks({
     engine,
-    nats,
-    subjectPrefix: config.NATS_UPDATES_SUBJECT_PREFIX,
     timeoutMs: config.AUTH_PLAYBOOK_TIMEOUT_MS,
   });
   const sessions = new SessionService(auth, {

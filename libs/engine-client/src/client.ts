@@ -19,6 +19,8 @@ import {
   listExecutionsResponseSchema,
   registerCatalogResponseSchema,
   runPlaybookResponseSchema,
+  runSyncResponseSchema,
+  type RunSyncRequest,
   type CancelRequest,
   type CatalogResourceRequest,
   type CredentialRequest,
@@ -36,6 +38,8 @@ export function createEngineClient(options: EngineClientOptions) {
   const enc = encodeURIComponent;
   return {
     baseUrl: base.origin,
+    runSync: (req: RunSyncRequest, opts?: RequestOptions) =>
+      call('POST', '/api/run/sync', runSyncResponseSchema, req, opts),
     runPlaybook: (req: RunPlaybookRequest, opts?: RequestOptions) =>
       call('POST', '/api/run/playbook', runPlaybookResponseSchema, req, opts),
     execute: (req: ExecuteRequest, opts?: RequestOptions) =>

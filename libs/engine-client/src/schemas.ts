@@ -16,6 +16,28 @@ export const runPlaybookRequestSchema = z
   .strict();
 export type RunPlaybookRequest = z.infer<typeof runPlaybookRequestSchema>;
 
+/**
+ * `POST /api/run/sync` (ours; NoETL has no such route): runs a playbook in the engine process that receives the
+ * request and answers when it ends, with its result as computed. Stored events and results hold redactions of
+ * secrets (session tokens); this answer, to the holder of the engine token, is the one place they are in clear.
+ */
+export const runSyncRequestSchema = z
+  .object({
+    path: z.string().min(1).max(512),
+    args: jsonObject.optional(),
+    timeout_ms: z.number().int().min(1).max(120_000).optional(),
+  })
+  .strict();
+export type RunSyncRequest = z.infer<typeof runSyncRequestSchema>;
+
+export const runSyncResponseSchema = z.object({
+  execution_id: executionId,
+  status: z.enum(['COMPLETED', 'FAILED', 'CANCELLED', 'RUNNING']),
+  result: z.unknown().optional(),
+  error: z.string().nullable().optional(),
+});
+export type RunSyncResponse = z.infer<typeof runSyncResponseSchema>;
+
 export const executeRequestSchema = z
   .object({
     path: z.string().min(1).max(512).optional(),

@@ -11,6 +11,8 @@ export interface EngineClientOptions {
   connections?: number;
   /** Extra headers on every request (e.g. x-request-id). */
   headers?: Record<string, string>;
+  /** The engine API token (ENGINE_API_TOKEN), sent as `Authorization: Bearer`. */
+  token?: string;
 }
 
 export type RequestOptions = { signal?: AbortSignal; headers?: Record<string, string> };
@@ -50,6 +52,7 @@ export function createEngineTransport(options: EngineClientOptions) {
         headers: {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...options.headers,
           ...opts.headers,
         },

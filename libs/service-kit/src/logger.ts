@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -6,6 +6,8 @@ export interface LoggerSettings {
   name: string;
   level?: string;
   format?: 'json' | 'pretty';
+  /** Where JSON lines go (default stdout); tests read the lines a service writes. */
+  destination?: DestinationStream;
 }
 
 /** Fields that never reach a log line. */
@@ -19,10 +21,12 @@ const REDACT = [
   '*.token',
   '*.session_token',
   '*.auth0_token',
+  '*.credentials_key',
+  '*.secret',
 ];
 
 /** A pino logger: JSON lines in production, pino-pretty in development. */
-export function createLogger({ name, level = 'info', format = 'json' }: LoggerSettings): Logger {
+export function createLogger({ name, level = 'info', format = 'json', destination }: LoggerSettings): Logger {
   const options: LoggerOptions = {
     name,
     level,
@@ -34,7 +38,7 @@ export function createLogger({ name, level = 'info', format = 'json' }: LoggerSe
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
     });
   }
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that writes nothing; for tests and libraries used without a service. */

@@ -10,7 +10,7 @@ import type { ExecutionEvent } from '@switchyard/execution-events';
 import { isTerminalStatus } from '@switchyard/execution-events';
 import type { Logger } from '@switchyard/service-kit';
 import type { ActionInternal, ActionStore, StoredAction } from './action-store.js';
-import { outlinePlaybook } from './declarations.js';
+import { outlinePlaybook } from '@switchyard/playbook-dsl';
 import type { ActionRenderer, RenderCatalog } from './renderer.js';
 import { RenderError } from './renderer.js';
 

@@ -13,7 +13,7 @@ let client: ActionsClient;
 beforeAll(async () => {
   [nats, postgres] = await Promise.all([startNats(), startPostgres()]);
   eng = await startEngine({ natsUrl: nats.url, env: { DATABASE_URL: postgres.url } });
-  client = createActionsClient({ baseUrl: eng.url });
+  client = createActionsClient({ baseUrl: eng.url, token: eng.token });
   await eng.client.registerPlaybook(yaml`
     apiVersion: noetl.io/v2
     kind: Playbook

@@ -88,7 +88,7 @@ beforeAll(async () => {
     SHUTDOWN_TIMEOUT_MS: '2000',
     ACTIONS_MAX_DEPTH: '3',
   });
-  engine = await createEngineService(config, { database });
+  engine = await createEngineService(config, { database, workerEnv: { HTTP_TOOL_ALLOW: '127.0.0.1' } });
   base = (await engine.listen()).url;
   // A chain actions/deep0 -> deep1 -> ... -> deep4: four levels of nesting below the root.
   const chain = Array.from(

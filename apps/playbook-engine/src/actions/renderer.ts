@@ -5,7 +5,7 @@ import type {
   TypeInstanceRef,
 } from '@switchyard/engine-client';
 import type { CatalogRecord } from '../storage/catalog-store.js';
-import { outlinePlaybook, type PlaybookOutline } from './declarations.js';
+import { outlinePlaybook, type PlaybookOutline } from '@switchyard/playbook-dsl';
 import { checkJsonSchema, schemaFromWorkload } from './json-schema.js';
 
 /** A problem found while rendering; the message names the (nested) playbook and the problem. */

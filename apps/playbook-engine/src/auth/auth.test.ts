@@ -64,12 +64,21 @@ function token(
     .sign(key);
 }
 
-/** Runs an auth playbook and returns its result from the terminal event on NATS. */
+/**
+ * Runs an auth playbook through POST /api/run/sync and returns its result; checks that what the engine published
+ * and stored for that execution (terminal event on NATS, execution record, event log) holds no session token.
+ */
 async function runAuth(path: string, args: Record<string, unknown>, engine: RunningEngine = eng) {
-  const started = await engine.client.runPlaybook({ path: `api_integration/auth0/${path}`, args });
-  const terminal = await waitForTerminalEvent(nc, started.execution_id, { timeoutMs: 20_000 });
-  expect(terminal.error ?? terminal.type).toBe('playbook.completed');
-  return terminal.result as Record<string, unknown>;
+  const outcome = await engine.client.runSync({ path: `api_integration/auth0/${path}`, args });
+  expect(outcome.error ?? outcome.status).toBe('COMPLETED');
+  const result = outcome.result as Record<string, unknown>;
+  const terminal = await waitForTerminalEvent(nc, outcome.execution_id, { timeoutMs: 20_000 });
+  const stored = await engine.client.getExecution(outcome.execution_id);
+  const visible = JSON.stringify([terminal, stored]);
+  for (const secret of [args.session_token, args.auth0_token, result.session_token]) {
+    if (typeof secret === 'string' && secret.length > 8) expect(visible).not.toContain(secret);
+  }
+  return result;
 }
 
 describe('permission patterns', () => {
@@ -209,6 +218,6 @@ describe('auth playbooks against a local JWKS', () => {
       await dev.stop();
     }
     // Without dev mode the endpoint does not exist.
-    expect((await fetch(`${eng.url}/api/auth/dev/token`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${eng.url}/api/auth/dev/token`, { method: 'POST', headers: eng.headers })).status).toBe(404);
   });
 });

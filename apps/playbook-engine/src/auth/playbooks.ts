@@ -72,3 +72,10 @@ workflow:
 `;
 
 export const AUTH_PLAYBOOKS: readonly string[] = [login, validate, checkAccess];
+
+/** Catalog paths of the auth playbooks: the only executions where the `auth` tool runs. */
+export const AUTH_PLAYBOOK_PATHS: readonly string[] = [
+  'api_integration/auth0/auth0_login',
+  'api_integration/auth0/auth0_validate_session',
+  'api_integration/auth0/check_playbook_access',
+];

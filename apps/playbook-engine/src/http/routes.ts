@@ -12,6 +12,7 @@ import {
   EXECUTION_ID_PATTERN,
   executionBatchRequestSchema,
   runPlaybookRequestSchema,
+  runSyncRequestSchema,
   type EngineHealth,
 } from '@switchyard/engine-client';
 import { isTerminalStatus } from '@switchyard/execution-events';
@@ -100,6 +101,14 @@ export function engineRoutes(deps: RouteDeps): Router {
       })
       .catch(mapError);
     res.status(202).json(started);
+  });
+
+  router.post('/run/sync', async (req, res) => {
+    const body = parseInput(runSyncRequestSchema, req.body);
+    const outcome = await engine
+      .runToEnd({ path: body.path, args: body.args, timeoutMs: body.timeout_ms ?? 15_000 })
+      .catch(mapError);
+    res.json(outcome);
   });
 
   router.post('/execute', async (req, res) => {

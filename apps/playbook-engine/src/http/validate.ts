@@ -1,6 +1,6 @@
 import { HttpError } from '@switchyard/service-kit';
 import type { z } from 'zod';
-import { formatPath } from '../dsl/validate.js';
+import { formatPath } from '@switchyard/playbook-dsl';
 
 /** Parses a request part or answers 400 VALIDATION_ERROR with the path of every problem. */
 export function parseInput<S extends z.ZodType>(

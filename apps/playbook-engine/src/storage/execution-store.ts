@@ -1,3 +1,4 @@
+import { redactSecrets } from '@switchyard/playbook-runtime';
 import {
   isTerminalStatus,
   type ExecutionEvent,
@@ -109,7 +110,7 @@ export class ExecutionStore {
         input.version,
         input.catalogId,
         input.parentExecutionId,
-        JSON.stringify(input.args),
+        JSON.stringify(redactSecrets(input.args)),
         input.owner,
         input.leaseMs,
       ],
@@ -127,8 +128,9 @@ export class ExecutionStore {
     const timestamp = new Date().toISOString();
     const body: Record<string, unknown> = { eventId, executionId, type: input.type, timestamp };
     if (input.step !== undefined) body.step = input.step;
-    const eventResult =
-      input.result === undefined ? undefined : boundedResult(input.result, this.maxResultBytes);
+    // Stored and published results hold redactions, never secrets (session tokens, passwords).
+    const stored = input.result === undefined ? undefined : redactSecrets(input.result);
+    const eventResult = stored === undefined ? undefined : boundedResult(stored, this.maxResultBytes);
     if (eventResult !== undefined) body.result = eventResult;
     if (input.error !== undefined) body.error = input.error;
     // One statement: the UPDATE locks the execution row, takes the next seq and moves the status forward
@@ -162,7 +164,7 @@ export class ExecutionStore {
         executionId,
         proposed,
         terminal,
-        terminal && input.result !== undefined ? JSON.stringify(input.result ?? null) : null,
+        terminal && stored !== undefined ? JSON.stringify(stored ?? null) : null,
         terminal ? (input.error ?? null) : null,
         eventId,
         input.type,

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { createEngineClient, type EngineClient } from '@switchyard/engine-client';
 import { subscribeExecutionEvents, type ExecutionEvent } from '@switchyard/execution-events';
-import { parseEnv } from '@switchyard/service-kit';
+import { parseEnv, type Logger } from '@switchyard/service-kit';
 import { waitForHttp } from '@switchyard/testing';
 import { engineEnv } from '../config.js';
 import { createEngineService, type EngineService } from '../server.js';
@@ -13,6 +14,10 @@ export interface RunningEngine {
   engine: EngineService;
   client: EngineClient;
   url: string;
+  /** The engine API token the engine was started with (ENGINE_API_TOKEN). */
+  token: string;
+  /** Headers a raw request needs: the bearer token. */
+  headers: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -21,8 +26,13 @@ export async function startEngine(options: {
   natsUrl: string;
   database?: Database;
   env?: Record<string, string>;
+  /** Environment of the engine's local workers; tests reach their own servers on 127.0.0.1. */
+  workerEnv?: Record<string, string>;
+  logger?: Logger;
 }): Promise<RunningEngine> {
+  const token = options.env?.ENGINE_API_TOKEN?.split(',')[0] ?? `test-${randomBytes(12).toString('hex')}`;
   const config = parseEnv(engineEnv, {
+    ENGINE_API_TOKEN: token,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -32,14 +42,20 @@ export async function startEngine(options: {
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...options.env,
   });
-  const engine = await createEngineService(config, { database: options.database });
+  const engine = await createEngineService(config, {
+    database: options.database,
+    logger: options.logger,
+    workerEnv: { HTTP_TOOL_ALLOW: '127.0.0.1', ...options.workerEnv },
+  });
   const { url } = await engine.listen();
   if (options.natsUrl !== 'none') await waitForHttp(`${url}/ready`, 20_000);
-  const client = createEngineClient({ baseUrl: url });
+  const client = createEngineClient({ baseUrl: url, token });
   return {
     engine,
     client,
     url,
+    token,
+    headers: { authorization: `Bearer ${token}` },
     async stop() {
       await client.close();
       await engine.shutdown();
@@ -71,6 +87,7 @@ export async function collectEvents(
 /** A real HTTP server on a free port; the handler decides every answer. */
 export async function startHttpServer(
   handler: (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>,
+  host = '127.0.0.1',
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     let body = '';
@@ -78,10 +95,10 @@ export async function startHttpServer(
     req.on('data', (d: string) => (body += d));
     req.on('end', () => void handler(req, res, body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

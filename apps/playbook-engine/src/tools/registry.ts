@@ -1,7 +1,3 @@
-import type { ToolKind } from '../dsl/schema.js';
-import { httpTool } from './http-tool.js';
-import { postgresTool } from './postgres-tool.js';
-import { pythonTool } from './python-tool.js';
 import type { ToolHandler } from './types.js';
 
 /** `noop`: its `result` if given, else the step's args (or null). */
@@ -57,12 +53,12 @@ const authTool: ToolHandler = async ({ config }, runtime) => {
   }
 };
 
-/** Handlers by kind; `workbook` is resolved by the executor to the named task's tool. */
-export const TOOL_HANDLERS: Record<Exclude<ToolKind, 'workbook'>, ToolHandler> = {
-  http: httpTool,
-  postgres: postgresTool,
+/**
+ * Tools that run in the engine because they are the control plane's own work; `http`, `postgres` and `python`
+ * run user-written work and only ever run in a worker.
+ */
+export const CONTROL_PLANE_TOOLS: Record<'playbook' | 'noop' | 'auth', ToolHandler> = {
   playbook: playbookTool,
   noop: noopTool,
-  python: pythonTool,
   auth: authTool,
 };

@@ -1,9 +1,7 @@
-import type { Database } from '../storage/database.js';
-import type { CredentialStore } from '../storage/credential-store.js';
-import type { AuthService } from '../auth/auth-service.js';
 import type { ExecutionSummary } from '@switchyard/engine-client';
+import type { AuthService } from '../auth/auth-service.js';
 
-/** What a tool gets for one call. `config` is the step's tool block, already rendered. */
+/** What a control-plane tool gets for one call. `config` is the step's tool block, already rendered. */
 export interface ToolCall {
   config: Record<string, unknown>;
   args: Record<string, unknown>;
@@ -26,13 +24,9 @@ export interface ChildRunOutcome {
   stepResults: Record<string, unknown>;
 }
 
-/** Services tools may use. */
+/** Services the control-plane tools (noop, playbook, auth) use; tools that run user work go to workers. */
 export interface ToolRuntime {
-  db: Database;
-  credentials: CredentialStore;
   auth: AuthService;
-  pythonBin: string;
-  httpTimeoutMs: number;
   runChild(request: ChildRunRequest): Promise<ChildRunOutcome>;
 }
 

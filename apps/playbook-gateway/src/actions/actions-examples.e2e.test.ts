@@ -15,6 +15,8 @@ import { createGatewayService, type GatewayService } from '../server.js';
 import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
 import { wsClient } from '../test-fixtures/graphql-ws-client.js';
 
+const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
+const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 /**
  * Runs examples/actions.graphql as written, operation by operation (the whole file is sent with its
  * operationName), against the engine with the playbooks `npm start` registers (playbooks/) and a gateway.
@@ -65,6 +67,7 @@ beforeAll(async () => {
     app: 'playbook-engine',
     env: {
       NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
       ENGINE_DATA_DIR: ':memory:',
       AUTH_ISSUER: jwks.issuer,
       AUTH_AUDIENCE: jwks.audience,
@@ -80,6 +83,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
       NATS_URL: nats.url,
       NOETL_BASE_URL: engine.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
     }),
   );
   url = (await gateway.listen()).url;
@@ -159,12 +163,19 @@ it('runs the cancel flow: a RUNNING Action is cancelled with its child execution
   await run('CreateLongAction');
   await waitPhase('wait-1', 'READY_TO_RUN');
   expect((await run('RunLongAction')).runAction.status.phase).toBe('RUNNING');
+  const childStatuses = async () =>
+    (
+      (await (
+        await fetch(`${engine.url}/api/executions?path=examples/long_wait_child`, { headers: engineHeaders })
+      ).json()) as { executions: Array<{ status: string }> }
+    ).executions.map((e) => e.status);
+  // The child is sleeping in its python step when the cancel arrives.
+  await waitFor('the waiting child to run', async () => (await childStatuses()).includes('RUNNING'), {
+    timeoutMs: 30_000,
+  });
   const cancelled = await run('CancelAction');
   expect(['BEING_CANCELED', 'CANCELED']).toContain(cancelled.cancelAction.status.phase);
   await waitPhase('wait-1', 'CANCELED');
-  const children = (await (
-    await fetch(`${engine.url}/api/executions?path=examples/long_wait_child`)
-  ).json()) as { executions: Array<{ status: string }> };
-  expect(children.executions.map((e) => e.status)).toEqual(['CANCELLED']);
+  expect(await childStatuses()).toEqual(['CANCELLED']);
   expect((await run('DeleteLongAction')).deleteAction.name).toBe('wait-1');
 });

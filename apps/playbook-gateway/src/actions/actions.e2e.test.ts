@@ -13,6 +13,10 @@ import { startHoldServer, type HoldServer } from '../test-fixtures/hold-server.j
 import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
 import { collect, wsClient } from '../test-fixtures/graphql-ws-client.js';
 
+/** The engine API token the engine and the gateway share in these tests. */
+const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
+const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
+
 /** End to end: a real NATS, the engine as a child process, the gateway in-process; Actions over GraphQL. */
 
 interface ActionView {
@@ -138,7 +142,7 @@ async function expectRefused(operation: string, phase: string): Promise<void> {
 async function register(content: string): Promise<void> {
   const res = await fetch(`${engine.url}/api/catalog/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...engineHeaders, 'content-type': 'application/json' },
     body: JSON.stringify({ content, resource_type: 'Playbook' }),
   });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -225,6 +229,9 @@ beforeAll(async () => {
     app: 'playbook-engine',
     env: {
       NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
+      // The test's own servers on 127.0.0.1 are reachable from steps; nothing else internal is.
+      HTTP_TOOL_ALLOW: '127.0.0.1',
       ENGINE_DATA_DIR: ':memory:',
       REGISTER_EXAMPLES: 'false',
       AUTH_ISSUER: jwks.issuer,
@@ -242,6 +249,7 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
       NATS_URL: nats.url,
       NOETL_BASE_URL: engine.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
       RATE_LIMIT_ENABLED: 'false',
     }),
   );
@@ -369,7 +377,7 @@ describe('Actions over GraphQL', () => {
       'CANCELED',
     ]);
     const parent = running.status.runner!.status.executionId;
-    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`)).json()) as {
+    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })).json()) as {
       executions: Array<{ execution_id: string; parent_execution_id: string | null; status: string }>;
     };
     expect(list.executions.find((e) => e.execution_id === parent)?.status).toBe('CANCELLED');

@@ -1,8 +1,6 @@
 import type { EngineClient } from '@switchyard/engine-client';
-import { waitForTerminalEvent } from '@switchyard/execution-events';
 import type { z } from 'zod';
 import { toUpstreamError, UpstreamError } from '../errors.js';
-import type { NatsLink } from '../events/nats-link.js';
 import {
   accessResultSchema,
   AUTH_PLAYBOOK_PATHS,
@@ -16,9 +14,7 @@ import {
 
 export interface AuthPlaybooksOptions {
   engine: EngineClient;
-  nats: NatsLink;
-  subjectPrefix: string;
-  /** How long to wait for an auth playbook's terminal event. */
+  /** How long an auth playbook may run. */
   timeoutMs: number;
 }
 
@@ -30,51 +26,38 @@ export interface LoginInput {
   client_user_agent?: string;
 }
 
-/**
- * Runs the engine's auth playbooks: starts the execution over REST, then waits for its terminal event on the
- * execution's NATS subject (JetStream replays it, so a run that finishes before the wait begins is not missed).
- */
+/** Runs the engine's auth playbooks. */
 export class AuthPlaybooks {
   constructor(private readonly options: AuthPlaybooksOptions) {}
 
+  /**
+   * Runs an auth playbook in the engine and takes its result from the engine's answer: results of auth playbooks
+   * hold session tokens, which the engine stores and publishes only as redactions.
+   */
   async run<S extends z.ZodType>(
     path: string,
     args: Record<string, unknown>,
     schema: S,
   ): Promise<z.infer<S>> {
-    const nc = this.options.nats.require();
-    let executionId: string;
+    let outcome;
     try {
-      ({ execution_id: executionId } = await this.options.engine.runPlaybook({ path, args }));
+      outcome = await this.options.engine.runSync({ path, args, timeout_ms: this.options.timeoutMs });
     } catch (error) {
-      throw toUpstreamError(error, `starting ${path}`);
+      throw toUpstreamError(error, `running ${path}`);
     }
-    let terminal;
-    try {
-      terminal = await waitForTerminalEvent(nc, executionId, {
-        prefix: this.options.subjectPrefix,
-        timeoutMs: this.options.timeoutMs,
-      });
-    } catch (error) {
+    if (outcome.status !== 'COMPLETED') {
       throw new UpstreamError(
         'ENGINE_ERROR',
-        `${path} (execution ${executionId}) gave no result: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
+        outcome.status === 'RUNNING'
+          ? `${path} (execution ${outcome.execution_id}) gave no result within ${this.options.timeoutMs} ms`
+          : `${path} (execution ${outcome.execution_id}) ended ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`,
       );
     }
-    if (terminal.type !== 'playbook.completed') {
-      throw new UpstreamError(
-        'ENGINE_ERROR',
-        `${path} (execution ${executionId}) ended ${terminal.status}${terminal.error ? `: ${terminal.error}` : ''}`,
-      );
-    }
-    const parsed = schema.safeParse(terminal.result);
+    const parsed = schema.safeParse(outcome.result);
     if (!parsed.success) {
       throw new UpstreamError(
         'ENGINE_ERROR',
-        `${path} (execution ${executionId}) returned an unexpected result`,
+        `${path} (execution ${outcome.execution_id}) returned an unexpected result`,
       );
     }
     return parsed.data;

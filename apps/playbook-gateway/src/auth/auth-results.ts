@@ -51,4 +51,5 @@ export const accessResultSchema = z.object({
 });
 export type AccessResult = z.infer<typeof accessResultSchema>;
 
-export type PermissionType = 'view' | 'execute';
+/** `register`: add a playbook (a new version) at a path; not granted to the default `user` role. */
+export type PermissionType = 'view' | 'execute' | 'register';

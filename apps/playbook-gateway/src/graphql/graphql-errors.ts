@@ -12,8 +12,12 @@ export type GatewayErrorCode =
   | 'ENGINE_ERROR'
   | 'EVENTS_UNAVAILABLE';
 
-export function gatewayError(code: GatewayErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+export function gatewayError(
+  code: GatewayErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { EXECUTION_ID_PATTERN, type EngineClient, type ExecutionDetail } from '@switchyard/engine-client';
 import { isTerminalStatus, type ExecutionEvent, type ExecutionStatus } from '@switchyard/execution-events';
+import { validatePlaybookText } from '@switchyard/playbook-dsl';
 import { GraphQLError } from 'graphql';
 import { createExecutionPaths, type ExecutionPaths } from './execution-paths.js';
 import { createJSONScalar } from './json-scalar.js';
@@ -192,6 +193,32 @@ export function createResolvers(resolverDeps: ResolverDeps) {
           return viewFromRun(run);
         } catch (error) {
           throw toGraphQLError(error, `executing ${name}`);
+        }
+      },
+
+      registerPlaybook: async (_: unknown, args: { content: string }, ctx: GatewayContext) => {
+        const checked = validatePlaybookText(args.content);
+        if (!checked.ok) {
+          throw gatewayError(
+            'BAD_USER_INPUT',
+            `the playbook is invalid: ${checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+            { problems: checked.problems },
+          );
+        }
+        const path = checked.playbook.metadata.path;
+        await ctx.auth.require(path, 'register');
+        try {
+          const entry = await engine.registerPlaybook(args.content);
+          return {
+            path: entry.path,
+            name: entry.name,
+            description: entry.description,
+            version: entry.version,
+            catalogId: entry.catalog_id,
+            createdAt: entry.created_at,
+          };
+        } catch (error) {
+          throw toGraphQLError(error, `registering ${path}`);
         }
       },
 

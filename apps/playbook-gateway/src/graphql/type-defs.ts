@@ -28,6 +28,8 @@ export const typeDefs = /* GraphQL */ `
     executePlaybook(name: String!, variables: JSON): Execution!
     "Cancels an execution and its child executions."
     cancelExecution(id: ID!, reason: String): Execution!
+    "Registers a playbook (YAML, noetl.io/v2) at its metadata.path, as a new version. Needs 'register' on that path."
+    registerPlaybook(content: String!): Playbook!
   }
 
   type Subscription {

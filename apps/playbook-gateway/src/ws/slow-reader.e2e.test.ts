@@ -4,6 +4,8 @@ import { startChildApp, startNats, waitFor, type ChildApp, type TestNats } from 
 import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
 import { collect, wsClient } from '../test-fixtures/graphql-ws-client.js';
 
+const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
+const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 /**
  * The slow-reader scenario on live services: a real NATS, the engine and the gateway as child processes.
  * Four clients open 25 `executionEvents` subscriptions each on a run whose 40 steps return about 200 KB, then
@@ -85,6 +87,7 @@ beforeAll(async () => {
     app: 'playbook-engine',
     env: {
       NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
       ENGINE_DATA_DIR: ':memory:',
       AUTH_ISSUER: jwks.issuer,
       AUTH_AUDIENCE: jwks.audience,
@@ -98,6 +101,7 @@ beforeAll(async () => {
     env: {
       NATS_URL: nats.url,
       NOETL_BASE_URL: engine.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
       WS_SEND_STALL_MS: '2000',
       WS_MAX_SUBSCRIPTIONS: String(SUBSCRIPTIONS_PER_CLIENT),
       RATE_LIMIT_ENABLED: 'false',
@@ -106,7 +110,7 @@ beforeAll(async () => {
   });
   const res = await fetch(`${engine.url}/api/catalog/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...engineHeaders },
     body: JSON.stringify({ content: blobPlaybook(), resource_type: 'Playbook' }),
   });
   expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -154,7 +158,7 @@ it('closes paused readers, stays under its memory bound and still serves a norma
     expect(seen.error).toBeUndefined();
     const events = seen.results.map((r) => r.data!.executionEvents);
     const engineEvents = (await (
-      await fetch(`${engine.url}/api/executions/${executionId}/events`)
+      await fetch(`${engine.url}/api/executions/${executionId}/events`, { headers: engineHeaders })
     ).json()) as {
       events: Array<{ seq: number }>;
     };

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, startChildApp, startNats, waitFor, type ChildApp, type TestNats } from '@switchyard/testing';
+import { parseGatewayEnv } from './config.js';
+import { createGatewayService, type GatewayService } from './server.js';
+import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+
+/**
+ * The session takeover of an ordinary user, tried through the gateway as it was reported: user B runs the shipped
+ * `examples/http_case` with a URL that points back at the engine's executions of the login playbook, hoping to read
+ * user A's session token. The engine API needs its token, steps may not call internal addresses, and what the
+ * engine stores holds no session token, so B gets an egress error and nothing of A's.
+ */
+
+const ENGINE_TOKEN = 'security-e2e-engine-token-0123456789';
+
+let nats: TestNats;
+let jwks: JwksServer;
+let engine: ChildApp;
+let gateway: GatewayService;
+let url: string;
+
+beforeAll(async () => {
+  nats = await startNats();
+  jwks = await startJwksServer();
+  engine = await startChildApp({
+    app: 'playbook-engine',
+    env: {
+      NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
+      ENGINE_DATA_DIR: ':memory:',
+      AUTH_ISSUER: jwks.issuer,
+      AUTH_AUDIENCE: jwks.audience,
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_DEV_ISSUER: 'false',
+      // The default egress policy: no HTTP_TOOL_ALLOW.
+      HTTP_TOOL_ALLOW: '',
+    },
+    timeoutMs: 120_000,
+  });
+  gateway = await createGatewayService(
+    parseGatewayEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      NATS_URL: nats.url,
+      NOETL_BASE_URL: engine.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
+      RATE_LIMIT_ENABLED: 'false',
+    }),
+  );
+  url = (await gateway.listen()).url;
+  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+}, 180_000);
+
+afterAll(async () => {
+  await gateway?.shutdown();
+  await engine?.stop();
+  await jwks?.close();
+  await nats?.stop();
+});
+
+async function login(sub: string, email: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth0_token: await jwks.sign({ sub, email, name: sub }) }),
+  });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { session_token: string }).session_token;
+}
+
+const gql = <T>(query: string, token: string, variables?: Record<string, unknown>) =>
+  postGraphQL<T>(`${url}/graphql`, query, variables, { authorization: `Bearer ${token}` });
+
+describe('session takeover through a shipped example', () => {
+  it('user B cannot read user A session token through examples/http_case', async () => {
+    const a = await login('user-a', 'a@example.com');
+    const b = await login('user-b', 'b@example.com');
+    const targets = [
+      `${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=100`,
+      `http://localhost:${engine.port}/api/executions?limit=100`,
+      'http://169.254.169.254/latest/meta-data/',
+    ];
+    for (const target of targets) {
+      const run = await gql<{ executePlaybook: { id: string } }>(
+        'mutation Run($v: JSON) { executePlaybook(name: "examples/http_case", variables: $v) { id } }',
+        b,
+        { v: { url: target } },
+      );
+      expect(run.errors).toBeUndefined();
+      const id = run.data!.executePlaybook.id;
+      let seen: { status: string; error: string | null; textOutput: string | null } | undefined;
+      await waitFor(
+        'the run to end',
+        async () => {
+          const res = await gql<{ execution: typeof seen }>(
+            `{ execution(id: "${id}") { status error textOutput } }`,
+            b,
+          );
+          seen = res.data?.execution ?? undefined;
+          return seen !== undefined && ['COMPLETED', 'FAILED', 'CANCELLED'].includes(seen.status);
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect(seen!.status).toBe('FAILED');
+      expect(seen!.error).toMatch(/EGRESS_DENIED|refused|not allowed|denied/i);
+      const everything = await gql(`{ execution(id: "${id}") { id status error textOutput events { result error } } }`, b);
+      expect(JSON.stringify(everything)).not.toContain(a);
+    }
+    // The engine API itself refuses a caller without the engine token.
+    expect((await fetch(`${engine.url}/api/executions?limit=100`)).status).toBe(401);
+    // With the token (the gateway's), what the engine stores of logins holds no session token.
+    const stored = await fetch(`${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=100`, {
+      headers: { authorization: `Bearer ${ENGINE_TOKEN}` },
+    });
+    const list = (await stored.json()) as { executions: Array<{ execution_id: string }> };
+    expect(list.executions.length).toBeGreaterThanOrEqual(2);
+    for (const e of list.executions) {
+      const detail = await fetch(`${engine.url}/api/executions/${e.execution_id}`, {
+        headers: { authorization: `Bearer ${ENGINE_TOKEN}` },
+      });
+      const text = await detail.text();
+      expect(text).not.toContain(a);
+      expect(text).not.toContain(b);
+    }
+    // A's session still works for A and is not B's.
+    const me = await gql<{ health: string }>('{ health }', a);
+    expect(me.data?.health).toBe('ok');
+  }, 120_000);
+
+  it('registering a playbook needs the register permission, which the default role lacks', async () => {
+    const b = await login('user-c', 'c@example.com');
+    const res = await gql(
+      'mutation R($c: String!) { registerPlaybook(content: $c) { path version } }',
+      b,
+      {
+        c: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: x, path: examples/evil }\nworkflow:\n  - step: start\n',
+      },
+    );
+    expect((res.errors?.[0]?.extensions as { code?: string } | undefined)?.code).toBe('FORBIDDEN');
+  });
+});

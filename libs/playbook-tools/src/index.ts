@@ -1,0 +1,11 @@
+export { runTool } from './run-tool.js';
+export type { ToolCall, ToolCredential, ToolKind } from './tool-call.js';
+export { ToolError, isToolError, TOOL_ERROR_CODES } from './tool-error.js';
+export type { ToolErrorCode } from './tool-error.js';
+export { toolSettingsFromEnv, toolSettingsEnv } from './settings.js';
+export type { ToolSettings, PythonSettings, HttpSettings, PostgresSettings } from './settings.js';
+export { runPythonTool } from './python/python-tool.js';
+export { describePythonSandbox } from './python/step-user.js';
+export { runHttpTool } from './http/http-tool.js';
+export { EgressPolicy } from './http/egress-policy.js';
+export { runPostgresTool } from './postgres/postgres-tool.js';
