@@ -22,6 +22,8 @@ export const routerEnv = {
   MAX_ALIASES: envVar.int(30, 0, 100_000),
   MAX_TOKENS: envVar.int(15_000, 10, 10_000_000),
   PLAN_CACHE_SIZE: envVar.int(1000, 1, 1_000_000),
+  /** Router processes sharing the port (node:cluster); 1 runs in this process alone. */
+  WORKERS: envVar.int(1, 1, 64),
   // MAX_ALIASES above is the router's alias limit; the rest of the cost model comes from @switchyard/graphql-limits.
   ...(({ GRAPHQL_MAX_ALIASES: _aliases, ...rest }) => rest)(operationLimitsEnvWith({ maxCost: 100_000 })),
 };

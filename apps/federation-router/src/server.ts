@@ -53,7 +53,11 @@ function send(req: Request, res: Response, result: GraphQLResult, status?: numbe
   // clients that accept application/graphql-response+json (legacy application/json clients get 200).
   const malformed = isRequestError(result) && result.errors?.[0]?.extensions?.code === 'BAD_REQUEST';
   const code = status ?? ((modern && isRequestError(result)) || malformed ? 400 : 200);
-  res.status(code).send(JSON.stringify(result));
+  // Written directly: Express's send would hash the body for an ETag that GraphQL POSTs never use.
+  const body = JSON.stringify(result);
+  res.statusCode = code;
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function errorBody(message: string, code: string): GraphQLResult {

@@ -44,10 +44,13 @@ function fromRow(row: Row): StoredAction {
  * A change and its log row are written in one transaction.
  */
 export class ActionStore {
-  /** Called after a phase change was committed (the publisher flushes then). */
-  onLogged: () => void = () => undefined;
-
-  constructor(private readonly db: Database) {}
+  /**
+   * @param onLogged called after a phase change and its log row were committed (the outbox publishes then).
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly onLogged: () => void = () => undefined,
+  ) {}
 
   private async log(tx: Queryable, action: Action): Promise<void> {
     const message: ActionStatusMessage = {
