@@ -186,6 +186,19 @@ describe('rate limits count operations and cost', () => {
     expect(second.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 
+  it('counts documents that do not parse, and refuses an exhausted client before parsing', async () => {
+    const url = await startGateway({ RATE_LIMIT_PER_SESSION: '3' });
+    const session = await login(url, 'garbage-user');
+    const headers = { authorization: `Bearer ${session}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await postGraphQL(`${url}/graphql`, '{', undefined, headers)).status);
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+    const limited = await postGraphQL(`${url}/graphql`, '{ health }', undefined, headers);
+    expect(limited.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+  });
+
   it('charges cost: a few expensive pages use up the session budget', async () => {
     const url = await startGateway({ RATE_LIMIT_COST_PER_SESSION: '3000' });
     const session = await login(url, 'cost-rate-user');

@@ -23,6 +23,7 @@ import { SessionService } from './auth/session-service.js';
 import type { GatewayConfig } from './config.js';
 import { corsMiddleware, createOriginPolicy } from './edge/cors.js';
 import { operationLimitsFrom, operationLimitsRule } from '@switchyard/graphql-limits';
+import { exhaustedBudgetMiddleware } from './edge/budget-middleware.js';
 import { OperationBudget } from './edge/operation-budget.js';
 import { clientIp, rateLimitMiddleware } from './edge/rate-limit-middleware.js';
 import { RateLimiter } from './edge/rate-limiter.js';
@@ -242,6 +243,7 @@ export async function createGatewayService(
   app.use(
     GRAPHQL_PATH,
     fetchMetadataGuard(originAllowed),
+    ...(budget ? [exhaustedBudgetMiddleware(budget)] : []),
     queryLimitMiddleware(config.GRAPHQL_MAX_QUERY_BYTES),
     expressMiddleware(apollo, {
       context: async ({ req }) => createContext(contextDeps, extractSessionToken(req.headers), clientIp(req)),

@@ -36,3 +36,19 @@ describe('OperationBudget', () => {
     });
   });
 });
+
+describe('OperationBudget.exhausted', () => {
+  it('reports a used-up budget without counting, so refused requests cost nothing more', () => {
+    const budget = new OperationBudget({
+      windowMs: 60_000,
+      operationsPerIp: 3,
+      operationsPerSession: 100,
+      costPerIp: 1_000,
+      costPerSession: 1_000,
+    });
+    for (let i = 0; i < 5; i++) expect(budget.exhausted({ ip: 'a' }).allowed).toBe(true);
+    expect(budget.charge({ ip: 'a' }, { operations: 3, cost: 3 }).allowed).toBe(true);
+    expect(budget.exhausted({ ip: 'a' })).toMatchObject({ allowed: false, scope: 'ip' });
+    expect(budget.exhausted({ ip: 'b' }).allowed).toBe(true);
+  });
+});

@@ -40,10 +40,28 @@ export class OperationBudget {
     this.cost = { ip: limiter(options.costPerIp), session: limiter(options.costPerSession) };
   }
 
-  charge(client: { ip: string; token?: string | undefined }, charge: OperationCharge): BudgetDecision {
+  /** Whether the client has used up a budget already (nothing is counted): checked before a request is parsed. */
+  exhausted(client: { ip: string; token?: string | undefined }): BudgetDecision {
+    for (const [scope, key] of this.keys(client)) {
+      for (const limiter of [this.operations[scope], this.cost[scope]]) {
+        const decision = limiter.peek(key);
+        if (!decision.allowed) {
+          this.options.onLimited?.(scope);
+          return { allowed: false, scope, retryAfterMs: decision.retryAfterMs };
+        }
+      }
+    }
+    return { allowed: true };
+  }
+
+  private keys(client: { ip: string; token?: string | undefined }): Array<[RateScope, string]> {
     const keys: Array<[RateScope, string]> = [['ip', client.ip]];
     if (client.token) keys.push(['session', client.token]);
-    for (const [scope, key] of keys) {
+    return keys;
+  }
+
+  charge(client: { ip: string; token?: string | undefined }, charge: OperationCharge): BudgetDecision {
+    for (const [scope, key] of this.keys(client)) {
       for (const [limiter, weight] of [
         [this.operations[scope], Math.max(1, charge.operations)],
         [this.cost[scope], Math.max(0, charge.cost)],

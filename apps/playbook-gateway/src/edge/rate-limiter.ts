@@ -31,6 +31,19 @@ export class RateLimiter {
     this.windows = new LRUCache({ max: options.maxKeys ?? 100_000 });
   }
 
+  /** Whether `key` still has room in its window, without counting anything. */
+  peek(key: string): RateDecision {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= this.options.windowMs)
+      return { allowed: true, remaining: this.options.limit, retryAfterMs: 0 };
+    return {
+      allowed: window.count < this.options.limit,
+      remaining: Math.max(0, this.options.limit - window.count),
+      retryAfterMs: Math.max(0, window.start + this.options.windowMs - now),
+    };
+  }
+
   /** Counts `weight` units (default 1) against `key`; allowed while the window's total stays within the limit. */
   hit(key: string, weight = 1): RateDecision {
     const now = this.now();

@@ -47,6 +47,10 @@ export function operationAdmissionPlugin(admission: OperationAdmission): ApolloS
   return {
     async requestDidStart() {
       return {
+        // A request that never resolves to an operation (it does not parse or validate) still counts as one.
+        async didEncounterErrors({ contextValue, operation }) {
+          if (!operation) admission.budget?.charge(contextValue.client, { operations: 1, cost: 0 });
+        },
         async didResolveOperation({ contextValue, document, operation, request }) {
           if (!operation) return;
           const [error] = admitOperation(
