@@ -353,7 +353,7 @@ describe('supergraph file', () => {
   });
 });
 
-/** Pids of the processes whose parent is `pid` (from /proc). */
+/** Pids of the node processes whose parent is `pid` (from /proc; tsx's esbuild service is not a worker). */
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -361,7 +361,8 @@ function childrenOf(pid: number): number[] {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (ppid === pid && command !== 'esbuild') out.push(Number(entry));
     } catch {
       // The process ended while listing.
     }

@@ -43,7 +43,7 @@ export function createActionsClient(options: EngineClientOptions) {
       call('POST', '/api/typeinstances', typeInstanceSchema, req, opts),
     getTypeInstance: (id: string, opts?: RequestOptions) =>
       call('GET', `/api/typeinstances/${enc(id)}`, typeInstanceSchema, undefined, opts),
-    listTypeInstances: (filter: { path?: string; revision?: string } = {}, opts?: RequestOptions) =>
+    listTypeInstances: (filter: { path?: string; revision?: string; created_by?: string } = {}, opts?: RequestOptions) =>
       call('GET', withQuery('/api/typeinstances', filter), listTypeInstancesResponseSchema, undefined, opts),
     close,
   };

@@ -7,3 +7,4 @@ export * from './schemas.js';
 export * from './actions-schemas.js';
 export { createActionsClient } from './actions-client.js';
 export type { ActionsClient } from './actions-client.js';
+export { createdBySchema } from './created-by.js';

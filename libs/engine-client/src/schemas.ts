@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { executionEventSchema, executionStatusSchema } from '@switchyard/execution-events';
+import { createdBySchema as createdBy } from './created-by.js';
 
 /** Request and response shapes of the engine REST API (NoETL's snake_case names). */
 
@@ -12,6 +13,7 @@ export const runPlaybookRequestSchema = z
     args: jsonObject.optional(),
     version: z.number().int().min(1).optional(),
     parent_execution_id: executionId.optional(),
+    created_by: createdBy.optional(),
   })
   .strict();
 export type RunPlaybookRequest = z.infer<typeof runPlaybookRequestSchema>;
@@ -45,6 +47,7 @@ export const executeRequestSchema = z
     version: z.number().int().min(1).optional(),
     payload: jsonObject.optional(),
     parent_execution_id: executionId.optional(),
+    created_by: createdBy.optional(),
   })
   .strict()
   .refine((v) => v.path !== undefined || v.catalog_id !== undefined, {
@@ -77,6 +80,8 @@ export const executionSummarySchema = z.object({
   created_at: z.string(),
   started_at: z.string().nullable(),
   ended_at: z.string().nullable(),
+  /** User id of the session that started it (children take their parent's); null when unknown. */
+  created_by: z.string().nullable().optional(),
 });
 export type ExecutionSummary = z.infer<typeof executionSummarySchema>;
 
@@ -118,6 +123,7 @@ export const listExecutionsQuerySchema = z
     status: executionStatusSchema.optional(),
     path: z.string().min(1).optional(),
     parent_execution_id: executionId.optional(),
+    created_by: createdBy.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     offset: z.coerce.number().int().min(0).default(0),
   })

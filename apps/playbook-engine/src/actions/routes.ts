@@ -71,8 +71,8 @@ export function actionRoutes(deps: { actions: ActionService; store: ActionStore 
 
   router.post('/actions', async (req, res) => {
     const body = parse(createActionRequestSchema, req.body, 'Action');
-    const { name, ...inputs } = body;
-    res.status(201).json(await answer(() => actions.create(name, inputs)));
+    const { name, created_by, ...inputs } = body;
+    res.status(201).json(await answer(() => actions.create(name, { ...inputs, createdBy: created_by ?? null })));
   });
 
   router.get('/actions', async (req, res) => {
@@ -101,6 +101,7 @@ export function actionRoutes(deps: { actions: ActionService; store: ActionStore 
     const list = await store.list({
       ...(query.phase ? { phase: query.phase } : {}),
       ...(query.interfaceRef ? { path: query.interfaceRef } : {}),
+      ...(query.created_by ? { createdBy: query.created_by } : {}),
     });
     res.json({ actions: pattern ? list.filter((a) => pattern.test(a.name)) : list });
   });
@@ -148,6 +149,7 @@ export function actionRoutes(deps: { actions: ActionService; store: ActionStore 
         path: body.typeRef.path,
         revision: body.typeRef.revision,
         value: body.value,
+        createdBy: body.created_by ?? null,
       }),
     );
   });

@@ -98,6 +98,7 @@ export function engineRoutes(deps: RouteDeps): Router {
         version: body.version,
         args: body.args,
         parentExecutionId: body.parent_execution_id,
+        createdBy: body.created_by,
       })
       .catch(mapError);
     res.status(202).json(started);
@@ -120,6 +121,7 @@ export function engineRoutes(deps: RouteDeps): Router {
         catalogId: body.catalog_id !== undefined ? String(body.catalog_id) : undefined,
         args: body.payload,
         parentExecutionId: body.parent_execution_id,
+        createdBy: body.created_by,
       })
       .catch(mapError);
     res.status(202).json(started);
@@ -131,6 +133,7 @@ export function engineRoutes(deps: RouteDeps): Router {
       status: query.status,
       path: query.path,
       parentExecutionId: query.parent_execution_id,
+      createdBy: query.created_by,
       limit: query.limit,
       offset: query.offset,
     });

@@ -1,5 +1,6 @@
 import { ACTIONS_MIGRATION } from '../actions/migration.js';
 import type { Database } from './database.js';
+import { OWNERS_MIGRATION } from './owners-migration.js';
 
 /** The engine's schema, one entry per version; the same SQL runs on Postgres and PGlite. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -116,6 +117,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   ACTIONS_MIGRATION,
+  OWNERS_MIGRATION,
 ];
 
 /** Applies pending migrations; a lock makes concurrent engine starts on one database safe. */

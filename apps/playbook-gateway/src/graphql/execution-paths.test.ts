@@ -25,11 +25,12 @@ describe('createExecutionPaths', () => {
   it('shares one engine read among overlapping callers and remembers the path afterwards', async () => {
     const { engine, release, requests } = countingEngine({ e1: 'examples/big' });
     const paths = createExecutionPaths(engine);
-    const burst = Promise.all(Array.from({ length: 100 }, () => paths.pathOf('e1')));
+    const burst = Promise.all(Array.from({ length: 100 }, () => paths.ownershipOf('e1')));
     release();
-    expect(await burst).toEqual(Array.from({ length: 100 }, () => 'examples/big'));
+    const owned = { path: 'examples/big', created_by: 'u1' };
+    expect(await burst).toEqual(Array.from({ length: 100 }, () => owned));
     expect(requests()).toBe(1);
-    expect(await paths.pathOf('e1')).toBe('examples/big');
+    expect(await paths.ownershipOf('e1')).toEqual(owned);
     expect(requests()).toBe(1);
   });
 
@@ -37,8 +38,8 @@ describe('createExecutionPaths', () => {
     const { engine, release, requests } = countingEngine({});
     release();
     const paths = createExecutionPaths(engine);
-    expect(await paths.pathOf('nope')).toBeNull();
-    expect(await paths.pathOf('nope')).toBeNull();
+    expect(await paths.ownershipOf('nope')).toBeNull();
+    expect(await paths.ownershipOf('nope')).toBeNull();
     expect(requests()).toBe(2);
   });
 });

@@ -1,20 +1,26 @@
 import type { EngineClient, ExecutionDetail } from '@switchyard/engine-client';
 import { LRUCache } from 'lru-cache';
 
+/** What authorizing a read of an execution needs; neither ever changes for an execution. */
+export interface ExecutionOwnership {
+  path: string;
+  created_by: string | null;
+}
+
 export interface ExecutionPaths {
-  /** The playbook path of an execution (null when the engine does not know it); an execution's path never changes. */
-  pathOf(id: string): Promise<string | null>;
+  /** The playbook path and owner of an execution (null when the engine does not know it). */
+  ownershipOf(id: string): Promise<ExecutionOwnership | null>;
   /** The execution with its events, read once for every caller asking at the same moment. */
   detail(id: string): Promise<ExecutionDetail | null>;
 }
 
 /**
- * Authorizing a subscription needs only the execution's path, but the engine answers it with every event of the
- * run. Reads of one execution that overlap are shared, and the path is remembered, so that many subscriptions to
- * one large run cost one engine read instead of one copy of its events each.
+ * Authorizing a subscription needs only the execution's path and owner, but the engine answers them with every
+ * event of the run. Reads of one execution that overlap are shared, and path and owner are remembered, so that many
+ * subscriptions to one large run cost one engine read instead of one copy of its events each.
  */
 export function createExecutionPaths(engine: EngineClient, remember = 10_000): ExecutionPaths {
-  const paths = new LRUCache<string, string>({ max: remember });
+  const known = new LRUCache<string, ExecutionOwnership>({ max: remember });
   const inFlight = new Map<string, Promise<ExecutionDetail | null>>();
 
   const detail = (id: string): Promise<ExecutionDetail | null> => {
@@ -24,7 +30,7 @@ export function createExecutionPaths(engine: EngineClient, remember = 10_000): E
         .getExecutions([id])
         .then(({ executions }) => {
           const found = executions.find((e) => e.execution_id === id) ?? null;
-          if (found) paths.set(id, found.path);
+          if (found) known.set(id, { path: found.path, created_by: found.created_by ?? null });
           return found;
         })
         .finally(() => inFlight.delete(id));
@@ -35,8 +41,11 @@ export function createExecutionPaths(engine: EngineClient, remember = 10_000): E
 
   return {
     detail,
-    async pathOf(id) {
-      return paths.get(id) ?? (await detail(id))?.path ?? null;
+    async ownershipOf(id) {
+      const cached = known.get(id);
+      if (cached) return cached;
+      const found = await detail(id);
+      return found ? { path: found.path, created_by: found.created_by ?? null } : null;
     },
   };
 }

@@ -6,6 +6,7 @@ import { createExecutionPaths, type ExecutionPaths } from './execution-paths.js'
 import { createJSONScalar } from './json-scalar.js';
 import type { GatewayContext } from './context.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
+import { canChange, canRead, ownerFilter } from './ownership.js';
 import {
   textOutput,
   viewFromDetail,
@@ -46,26 +47,40 @@ function checkExecutionId(id: string): string {
   return id;
 }
 
+/**
+ * Whether the session may read the execution. Someone else's run on a path the caller may view is answered as
+ * if it did not exist (false); a path the caller may not view at all is FORBIDDEN, as before owners.
+ */
+async function readable(ctx: GatewayContext, detail: ExecutionDetail): Promise<boolean> {
+  if (await canRead(ctx.auth, detail.path, detail.created_by)) return true;
+  await ctx.auth.require(detail.path, 'view');
+  return false;
+}
+
 /** Loads an execution the session may view: NOT_FOUND / FORBIDDEN otherwise. */
 async function viewableExecution(ctx: GatewayContext, id: string): Promise<ExecutionDetail> {
   await ctx.auth.session();
   const detail = await ctx.loaders.execution.load(checkExecutionId(id));
-  if (!detail) throw gatewayError('NOT_FOUND', `No execution ${id}`);
-  await ctx.auth.require(detail.path, 'view');
+  if (!detail || !(await readable(ctx, detail))) throw gatewayError('NOT_FOUND', `No execution ${id}`);
   return detail;
 }
 
-/** Checks that the session may view an execution, for a subscription (the shared path read, see ExecutionPaths). */
+/**
+ * Checks that the session may view an execution, for a subscription: the same rules as {@link viewableExecution},
+ * on the shared path-and-owner read (see ExecutionPaths).
+ */
 async function requireViewable(ctx: GatewayContext, paths: ExecutionPaths, id: string): Promise<void> {
   await ctx.auth.session();
-  let path: string | null;
+  let owned;
   try {
-    path = await paths.pathOf(checkExecutionId(id));
+    owned = await paths.ownershipOf(checkExecutionId(id));
   } catch (error) {
     throw toGraphQLError(error, `reading execution ${id}`);
   }
-  if (path === null) throw gatewayError('NOT_FOUND', `No execution ${id}`);
-  await ctx.auth.require(path, 'view');
+  if (!owned) throw gatewayError('NOT_FOUND', `No execution ${id}`);
+  if (await canRead(ctx.auth, owned.path, owned.created_by)) return;
+  await ctx.auth.require(owned.path, 'view');
+  throw gatewayError('NOT_FOUND', `No execution ${id}`);
 }
 
 /** Cancelling a finished execution: a conflict that names the status it finished with. */
@@ -99,8 +114,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
       ): Promise<ExecutionView | null> => {
         await ctx.auth.session();
         const detail = await ctx.loaders.execution.load(args.id);
-        if (!detail) return null;
-        await ctx.auth.require(detail.path, 'view');
+        if (!detail || !(await readable(ctx, detail))) return null;
         return viewFromDetail(detail);
       },
 
@@ -119,11 +133,13 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         if (first < 1 || first > MAX_PAGE)
           throw gatewayError('BAD_USER_INPUT', `"first" must be from 1 to ${MAX_PAGE}`);
         const offset = decodeCursor(args.after);
+        const createdBy = await ownerFilter(ctx.auth, args.path ?? undefined);
         let page;
         try {
           page = await engine.listExecutions({
             ...(args.status ? { status: args.status } : {}),
             ...(args.path ? { path: args.path } : {}),
+            ...(createdBy ? { created_by: createdBy } : {}),
             limit: first,
             offset,
           });
@@ -184,10 +200,11 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         if (variables !== undefined && (typeof variables !== 'object' || Array.isArray(variables))) {
           throw gatewayError('BAD_USER_INPUT', '"variables" must be a JSON object');
         }
-        await ctx.auth.require(name, 'execute');
+        const session = await ctx.auth.require(name, 'execute');
         try {
           const run = await engine.runPlaybook({
             path: name,
+            created_by: session.user.user_id,
             ...(variables ? { args: variables as Record<string, unknown> } : {}),
           });
           return viewFromRun(run);
@@ -228,7 +245,11 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         ctx: GatewayContext,
       ): Promise<ExecutionView> => {
         const detail = await viewableExecution(ctx, args.id);
-        await ctx.auth.require(detail.path, 'execute');
+        if (!(await canChange(ctx.auth, detail.path, detail.created_by)))
+          throw gatewayError(
+            'FORBIDDEN',
+            `Not allowed to cancel ${args.id}: cancelling one's own runs needs execute on ${detail.path}, someone else's needs admin`,
+          );
         if (isTerminalStatus(detail.status)) throw alreadyFinished(args.id, detail.status);
         let after: ExecutionDetail;
         try {

@@ -24,6 +24,7 @@ import {
   watchSendStalls,
   type SlowClientPolicy,
 } from './send-buffer-guard.js';
+import type { SessionSockets } from './session-sockets.js';
 
 /** Close codes sent when a connection is refused after the upgrade (4xxx, graphql-ws style). */
 export const WS_CLOSE = {
@@ -41,6 +42,8 @@ export interface GraphQLWsOptions extends ContextDeps {
   schema: GraphQLSchema;
   validationRules: ValidationRule[];
   sessions: SessionService;
+  /** Open connections by session, closed with 4401 when their session is revoked. */
+  sockets: SessionSockets;
   logger: Logger;
   maxQueryBytes: number;
   maxSubscriptionsPerConnection: number;
@@ -156,6 +159,9 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
           return refuse(socket, WS_CLOSE.upstreamUnavailable, `${code}: cannot validate the session now`);
         }
         if (!check.valid) return refuse(socket, WS_CLOSE.unauthorized, `Unauthorized: ${check.reason}`);
+        options.sockets.add(check.session.tokenHash, socket);
+        if (options.sessions.isRevoked(check.session.tokenHash))
+          return refuse(socket, WS_CLOSE.unauthorized, 'Unauthorized: session revoked');
         states.set(socket, { token });
         return true;
       },
