@@ -14,7 +14,7 @@ function countingEngine(paths: Record<string, string>) {
       return {
         executions: ids
           .filter((id) => id in paths)
-          .map((id) => ({ execution_id: id, path: paths[id]!, events: [] })),
+          .map((id) => ({ execution_id: id, path: paths[id]!, created_by: 'u1', events: [] })),
       };
     },
   } as unknown as EngineClient;
