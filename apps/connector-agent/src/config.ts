@@ -15,6 +15,10 @@ export const connectorAgentEnv = {
   MAX_REQUEST_DEPTH: envVar.int(64, 8, 10_000),
   /** How many source names (X-Hasura-DataConnector-SourceName) keep per-source state at once. */
   MAX_SOURCES: envVar.int(1000, 1, 1_000_000),
+  /** Most rows in one /query response, nested rows included; more is refused with 422 `response-too-large`. */
+  MAX_RESPONSE_ROWS: envVar.int(100_000, 1, 1_000_000_000),
+  /** Most bytes of one /query response; more is refused with 422 `response-too-large`. */
+  MAX_RESPONSE_BYTES: envVar.int(33_554_432, 1_024, 1_073_741_824),
 };
 
 export type ConnectorAgentConfig = ReturnType<typeof parseConnectorAgentEnv>;

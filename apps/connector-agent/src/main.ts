@@ -43,6 +43,7 @@ const service = createConnectorAgentService(
     maxRequestDepth: config.MAX_REQUEST_DEPTH,
     maxSources: config.MAX_SOURCES,
     corsOrigins: config.CORS_ORIGINS,
+    responseLimits: { maxRows: config.MAX_RESPONSE_ROWS, maxBytes: config.MAX_RESPONSE_BYTES },
   },
   { dataset, logger },
 );

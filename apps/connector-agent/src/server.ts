@@ -16,7 +16,14 @@ import {
   type Logger,
   type Service,
 } from '@switchyard/service-kit';
-import { executePlan, explainPlan, planRequest, type Dataset } from '@switchyard/dc-engine';
+import {
+  DEFAULT_RESPONSE_LIMITS,
+  executePlan,
+  explainPlan,
+  planRequest,
+  type Dataset,
+  type ResponseLimits,
+} from '@switchyard/dc-engine';
 import { SourceRegistry, type SourceState } from './sources.js';
 
 export interface ConnectorAgentSettings {
@@ -28,6 +35,8 @@ export interface ConnectorAgentSettings {
   maxSources?: number;
   /** Origins allowed by CORS (`*` for any); empty = no CORS headers. */
   corsOrigins?: readonly string[];
+  /** Caps on one /query response (MAX_RESPONSE_ROWS, MAX_RESPONSE_BYTES). */
+  responseLimits?: ResponseLimits;
 }
 
 export interface ConnectorAgentDeps {
@@ -68,6 +77,35 @@ function toHttp(error: unknown): unknown {
     : error;
 }
 
+/** 405 with `Allow` for a method the path does not serve. */
+function methodNotAllowed(allow: string) {
+  return (req: Request, res: Response) => {
+    res.setHeader('Allow', allow);
+    throw new HttpError(
+      405,
+      'method-not-allowed',
+      `${req.method} ${req.path} is not supported; use ${allow}`,
+      {
+        allow: allow.split(', '),
+      },
+    );
+  };
+}
+
+/** 415 for a request body that is not JSON (the body is not parsed, so it would otherwise look empty). */
+function requireJson(req: Request, _res: Response, next: () => void) {
+  if (!req.is(['application/json', 'application/*+json'])) {
+    const type = req.headers['content-type'];
+    throw new HttpError(
+      415,
+      'unsupported-media-type',
+      `${req.path} takes a JSON body: send Content-Type: application/json${type ? `, not ${type}` : ''}`,
+      { contentType: type ?? null },
+    );
+  }
+  next();
+}
+
 function header(req: Request, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -81,6 +119,7 @@ export function createConnectorAgentService(
   const { dataset } = deps;
   const sources = new SourceRegistry(dataset, settings.maxSources);
   const maxDepth = settings.maxRequestDepth ?? 64;
+  const responseLimits = settings.responseLimits ?? DEFAULT_RESPONSE_LIMITS;
   const service = createService({
     name: 'connector-agent',
     port: settings.port,
@@ -164,7 +203,7 @@ export function createConnectorAgentService(
         res.json({ lines: explainPlan(plan) });
         return;
       }
-      const result = executePlan(plan);
+      const result = executePlan(plan, responseLimits);
       duration.observe({ table }, Number(process.hrtime.bigint() - started) / 1e9);
       queries.inc({ endpoint, table, outcome: 'ok' });
       rowsReturned.inc({ table }, result.rowCount);
@@ -185,8 +224,10 @@ export function createConnectorAgentService(
       throw toHttp(error);
     }
   };
-  app.post('/query', runQuery('query'));
-  app.post('/explain', runQuery('explain'));
+  app.post('/query', requireJson, runQuery('query'));
+  app.post('/explain', requireJson, runQuery('explain'));
+  for (const path of ['/query', '/explain']) app.all(path, methodNotAllowed('POST'));
+  for (const path of ['/capabilities', '/schema']) app.all(path, methodNotAllowed('GET, HEAD'));
 
   return service;
 }

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { operationLimitsEnvWith, operationLimitsFrom } from '@switchyard/graphql-limits';
 import { baseServiceEnv, envVar, parseEnv, type Env } from '@switchyard/service-kit';
 
 /** The repository root (works from both src/ and dist/). */
@@ -23,9 +24,16 @@ export const routerEnv = {
   PLAN_CACHE_SIZE: envVar.int(1000, 1, 1_000_000),
   /** Router processes sharing the port (node:cluster); 1 runs in this process alone. */
   WORKERS: envVar.int(1, 1, 64),
+  // MAX_ALIASES above is the router's alias limit; the rest of the cost model comes from @switchyard/graphql-limits.
+  ...(({ GRAPHQL_MAX_ALIASES: _aliases, ...rest }) => rest)(operationLimitsEnvWith({ maxCost: 100_000 })),
 };
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;
+
+/** The router's cost model (aliases from MAX_ALIASES). */
+export function routerOperationLimits(config: RouterConfig) {
+  return operationLimitsFrom({ ...config, GRAPHQL_MAX_ALIASES: config.MAX_ALIASES });
+}
 
 export function loadRouterConfig(env: Env = process.env) {
   return parseEnv(routerEnv, env);

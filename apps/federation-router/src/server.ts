@@ -19,7 +19,8 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { parseSubgraphList, parseTimeouts, type RouterConfig } from './config.js';
+import { parseSubgraphList, parseTimeouts, routerOperationLimits, type RouterConfig } from './config.js';
+import { operationLimitErrors, refuseOverLimits } from './operation-admission.js';
 import { createRouterMetrics } from './router-metrics.js';
 import { SupergraphSource } from './supergraph-source.js';
 
@@ -52,7 +53,10 @@ function wantsGraphQLResponse(req: Request): boolean {
 function send(req: Request, res: Response, result: GraphQLResult, status?: number): void {
   const modern = wantsGraphQLResponse(req);
   res.setHeader('Content-Type', `${modern ? GRAPHQL_RESPONSE : 'application/json'}; charset=utf-8`);
-  const code = status ?? (modern && isRequestError(result) ? 400 : 200);
+  // A malformed request is 400 for every client; a document or variables the schema refuses is 400 only for
+  // clients that accept application/graphql-response+json (legacy application/json clients get 200).
+  const malformed = isRequestError(result) && result.errors?.[0]?.extensions?.code === 'BAD_REQUEST';
+  const code = status ?? ((modern && isRequestError(result)) || malformed ? 400 : 200);
   // Written directly: Express's send would hash the body for an ETag that GraphQL POSTs never use.
   const body = JSON.stringify(result);
   res.statusCode = code;
@@ -139,6 +143,7 @@ export async function createRouterService(
   });
 
   const { app } = service;
+  const limits = routerOperationLimits(config);
 
   const run = async (
     req: Request,
@@ -152,12 +157,14 @@ export async function createRouterService(
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const result = await gateway.execute(request, {
-      headers: pickHeaders(req.headers, config.PROPAGATE_HEADERS),
-      includePlan,
-      allowedKinds,
-      signal: controller.signal,
-    });
+    const result =
+      refuseOverLimits(gateway, request, limits, allowedKinds) ??
+      (await gateway.execute(request, {
+        headers: pickHeaders(req.headers, config.PROPAGATE_HEADERS),
+        includePlan,
+        allowedKinds,
+        signal: controller.signal,
+      }));
     const rejected = isRequestError(result);
     metrics.operations.inc({
       kind: req.method === 'GET' ? 'get' : 'post',
@@ -219,6 +226,15 @@ export async function createRouterService(
       send(req, res, errorBody('The request body must be a JSON object with a "query".', 'BAD_REQUEST'), 400);
       return;
     }
+    const { extensions } = body as { extensions?: unknown };
+    if (
+      extensions !== undefined &&
+      extensions !== null &&
+      (typeof extensions !== 'object' || Array.isArray(extensions))
+    ) {
+      send(req, res, errorBody('"extensions" must be an object.', 'BAD_REQUEST'), 400);
+      return;
+    }
     await run(req, res, body as GraphQLRequest);
   });
 
@@ -248,6 +264,8 @@ export async function createRouterService(
         };
         try {
           const prepared = gateway.prepare(request);
+          const overLimits = operationLimitErrors(gateway, prepared, limits);
+          if (overLimits.length > 0) return overLimits;
           const upgrade = (ctx.extra as { request: { headers: IncomingHttpHeaders } }).request;
           const contextValue: WsContext = {
             prepared,

@@ -1,3 +1,4 @@
+import { operationLimitsEnv } from '@switchyard/graphql-limits';
 import { baseServiceEnv, envVar, parseEnv, type Env } from '@switchyard/service-kit';
 import { z } from 'zod';
 
@@ -22,13 +23,18 @@ export const gatewayEnv = {
   RATE_LIMIT_WINDOW_MS: envVar.int(60_000, 100, 3_600_000),
   RATE_LIMIT_PER_IP: envVar.int(1_200, 1, 100_000_000),
   RATE_LIMIT_PER_SESSION: envVar.int(600, 1, 100_000_000),
+  RATE_LIMIT_COST_PER_IP: envVar.int(1_000_000, 1, 1_000_000_000_000),
+  RATE_LIMIT_COST_PER_SESSION: envVar.int(200_000, 1, 1_000_000_000_000),
+  ...operationLimitsEnv,
   GRAPHQL_MAX_DEPTH: envVar.int(10, 1, 1_000),
+  GRAPHQL_MAX_JSON_DEPTH: envVar.int(64, 1, 10_000),
   GRAPHQL_MAX_QUERY_BYTES: envVar.int(20_000, 100, 10_000_000),
   GRAPHIQL_ENABLED: envVar.bool(true),
   WS_MAX_SUBSCRIPTIONS: envVar.int(25, 1, 10_000),
   WS_MAX_BUFFERED_BYTES: envVar.int(1_048_576, 1_024, 1_073_741_824),
   WS_SEND_STALL_MS: envVar.int(30_000, 100, 3_600_000),
   FEED_MAX_BUFFERED_EVENTS: envVar.int(10_000, 10, 10_000_000),
+  FEED_MAX_BUFFERED_BYTES: envVar.int(16 * 1_048_576, 65_536, 1_073_741_824),
   WS_MAX_CONNECTIONS: envVar.int(10_000, 1, 1_000_000),
   WS_CONNECTION_INIT_TIMEOUT_MS: envVar.int(10_000, 100, 600_000),
   WS_KEEPALIVE_MS: envVar.int(12_000, 0, 600_000),

@@ -591,7 +591,10 @@ describe('engine down and edge limits', () => {
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(503);
 
-    const deep = await gql('{ executions { nodes { id } } }', 'some-session', undefined, base);
+    const deep = await postGraphQL(`${base}/graphql`, '{ executions { nodes { id } } }', undefined, {
+      authorization: 'Bearer some-session',
+      accept: 'application/graphql-response+json',
+    });
     expect(deep.status).toBe(400);
     expect(deep.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
     const big = await gql(`{ health ${' '.repeat(3000)} }`, undefined, undefined, base);

@@ -39,7 +39,7 @@ export function createGatewayMetrics(registry: Registry) {
     }),
     slowClientDisconnects: new Counter({
       name: 'gateway_ws_slow_client_disconnects_total',
-      help: 'WebSocket clients disconnected because their send buffer passed WS_MAX_BUFFERED_BYTES',
+      help: 'WebSocket clients closed (4413) because their send buffer passed WS_MAX_BUFFERED_BYTES or stalled for WS_SEND_STALL_MS',
       registers,
     }),
     rateLimited: new Counter({

@@ -14,7 +14,14 @@ import {
   sendGraphiqlPage,
 } from '@switchyard/graphiql';
 import type { HttpError } from '@switchyard/service-kit';
-import { createOriginPolicy, createService, type Logger, type Service } from '@switchyard/service-kit';
+import {
+  createOriginPolicy,
+  createService,
+  fetchMetadataGuard,
+  legacyJsonStatusPlugin,
+  type Logger,
+  type Service,
+} from '@switchyard/service-kit';
 import type { Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthPlaybooks } from './auth/auth-playbooks.js';
@@ -23,12 +30,16 @@ import { SessionLogout } from './auth/session-logout.js';
 import { listenForRevocations } from './auth/session-revocations.js';
 import { SessionService } from './auth/session-service.js';
 import type { GatewayConfig } from './config.js';
-import { rateLimitMiddleware } from './edge/rate-limit-middleware.js';
+import { operationLimitsFrom, operationLimitsRule } from '@switchyard/graphql-limits';
+import { exhaustedBudgetMiddleware } from './edge/budget-middleware.js';
+import { OperationBudget } from './edge/operation-budget.js';
+import { clientIp, rateLimitMiddleware } from './edge/rate-limit-middleware.js';
 import { RateLimiter } from './edge/rate-limiter.js';
 import { ExecutionFeeds } from './events/execution-feeds.js';
 import { linkNats, type NatsLink } from './events/nats-link.js';
 import { createContext, type GatewayContext } from './graphql/context.js';
 import { depthLimitRule } from './graphql/depth-limit.js';
+import { operationAdmissionPlugin } from './graphql/operation-admission.js';
 import { createGatewaySchema } from './graphql/schema.js';
 import { authRoutes } from './http/auth-routes.js';
 import { graphqlErrorBody, queryLimitMiddleware } from './http/graphql-limits.js';
@@ -192,9 +203,11 @@ export async function createGatewayService(
     nats: () => nats.require(),
     subjectPrefix: config.NATS_UPDATES_SUBJECT_PREFIX,
     maxBufferedEvents: config.FEED_MAX_BUFFERED_EVENTS,
+    maxBufferedBytes: config.FEED_MAX_BUFFERED_BYTES,
   });
   const schema = createGatewaySchema({
     engine,
+    maxJsonDepth: config.GRAPHQL_MAX_JSON_DEPTH,
     actions,
     nats: () => nats.require(),
     feeds,
@@ -203,7 +216,19 @@ export async function createGatewayService(
     onEnd: () => metrics.activeSubscriptions.dec(),
     onForward: () => metrics.eventsForwarded.inc(),
   });
-  const validationRules = [depthLimitRule(config.GRAPHQL_MAX_DEPTH)];
+  const limits = operationLimitsFrom(config);
+  const budget = config.RATE_LIMIT_ENABLED
+    ? new OperationBudget({
+        windowMs: config.RATE_LIMIT_WINDOW_MS,
+        operationsPerIp: config.RATE_LIMIT_PER_IP,
+        operationsPerSession: config.RATE_LIMIT_PER_SESSION,
+        costPerIp: config.RATE_LIMIT_COST_PER_IP,
+        costPerSession: config.RATE_LIMIT_COST_PER_SESSION,
+        onLimited: (scope) => metrics.rateLimited.inc({ scope }),
+      })
+    : undefined;
+  const admission = { schema, limits, ...(budget ? { budget } : {}) };
+  const validationRules = [depthLimitRule(config.GRAPHQL_MAX_DEPTH), operationLimitsRule(limits)];
   const contextDeps = { engine, sessions };
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -211,8 +236,16 @@ export async function createGatewayService(
     validationRules,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // Cross-site browser requests are refused by fetchMetadataGuard (below) unless CORS_ORIGINS allows the page,
+    // so plain GET queries work for every other client (GraphQL over HTTP).
+    csrfPrevention: false,
     formatError: keepValidationCodes,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
+    plugins: [
+      legacyJsonStatusPlugin(),
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+      operationAdmissionPlugin(admission),
+    ],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -223,6 +256,7 @@ export async function createGatewayService(
   await apollo.start();
   service.onShutdown(() => apollo.stop());
 
+  const originAllowed = createOriginPolicy(config.CORS_ORIGINS);
   app.get('/', (_req, res) => {
     res.redirect(302, GRAPHQL_PATH);
   });
@@ -251,28 +285,15 @@ export async function createGatewayService(
         respond: (res) => res.status(429).json({ error: 'too many requests; retry later' }),
       }),
     );
-    app.use(
-      GRAPHQL_PATH,
-      rateLimitMiddleware({
-        ...rateLimit,
-        respond: (res, scope) =>
-          res
-            .status(429)
-            .json(
-              graphqlErrorBody(
-                `Too many requests for this ${scope === 'ip' ? 'address' : 'session'}`,
-                'RATE_LIMITED',
-              ),
-            ),
-      }),
-    );
   }
   app.use('/api/auth', authRoutes({ auth, logout, logger }));
   app.use(
     GRAPHQL_PATH,
+    fetchMetadataGuard(originAllowed),
+    ...(budget ? [exhaustedBudgetMiddleware(budget)] : []),
     queryLimitMiddleware(config.GRAPHQL_MAX_QUERY_BYTES),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(contextDeps, extractSessionToken(req.headers)),
+      context: async ({ req }) => createContext(contextDeps, extractSessionToken(req.headers), clientIp(req)),
     }),
   );
 
@@ -291,8 +312,9 @@ export async function createGatewayService(
     maxConnections: config.WS_MAX_CONNECTIONS,
     connectionInitTimeoutMs: config.WS_CONNECTION_INIT_TIMEOUT_MS,
     keepAliveMs: config.WS_KEEPALIVE_MS,
-    originAllowed: createOriginPolicy(config.CORS_ORIGINS),
+    originAllowed,
     ...(rateLimit ? { rateLimit } : {}),
+    admission,
     metrics: {
       operationStarted: () => metrics.graphqlRequests.inc({ transport: 'ws' }),
       connectionOpened: () => metrics.wsConnections.inc(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nullProtoRecord } from './safe-record.js';
 import {
   BINARY_ARRAY_OPERATORS,
   BINARY_OPERATORS,
@@ -73,7 +74,7 @@ const count = z.number().int('must be an integer').min(0, 'must not be negative'
 
 export const querySchema: z.ZodType<Query> = z.lazy(() =>
   z.object({
-    fields: z.record(z.string(), fieldSchema),
+    fields: nullProtoRecord(z.string(), fieldSchema),
     where: expressionSchema.nullish(),
     order_by: z.array(orderBySchema).nullish(),
     limit: count.nullish(),
@@ -91,14 +92,15 @@ export const fieldSchema: z.ZodType<Field> = z.lazy(() =>
 export const relationshipSchema = z.object({
   target_table: tableNameSchema,
   relationship_type: z.enum(['object', 'array']),
-  column_mapping: z
-    .record(name, name)
-    .refine((m) => Object.keys(m).length > 0, 'must map at least one column'),
+  column_mapping: nullProtoRecord(name, name).refine(
+    (m) => Object.keys(m).length > 0,
+    'must map at least one column',
+  ),
 });
 
 export const tableRelationshipsSchema = z.object({
   source_table: tableNameSchema,
-  relationships: z.record(name, relationshipSchema),
+  relationships: nullProtoRecord(name, relationshipSchema),
 });
 
 export const queryRequestSchema: z.ZodType<QueryRequest, unknown> = z.object({

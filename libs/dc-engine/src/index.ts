@@ -10,6 +10,6 @@ export { TableData } from './dataset/table-data.js';
 export type { HashIndex, Row } from './dataset/table-data.js';
 export { planRequest } from './engine/plan.js';
 export type { PlannedField, QueryPlan } from './engine/plan.js';
-export { executePlan } from './engine/execute.js';
-export type { QueryResult } from './engine/execute.js';
+export { DEFAULT_RESPONSE_LIMITS, executePlan } from './engine/execute.js';
+export type { QueryResult, ResponseLimits } from './engine/execute.js';
 export { explainPlan } from './engine/explain.js';

@@ -41,6 +41,8 @@ export function createEngineTransport(options: EngineClientOptions) {
     opts: RequestOptions = {},
   ): Promise<z.infer<S>> {
     const url = new URL(path, base);
+    // Serialised before the request: a body that cannot be serialised is the caller's problem, not the engine's.
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -54,7 +56,7 @@ export function createEngineTransport(options: EngineClientOptions) {
           ...options.headers,
           ...opts.headers,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload,
       });
     } catch (error) {
       if (opts.signal?.aborted) throw error;

@@ -16,6 +16,8 @@ export interface SubscribeExecutionOptions {
    * half of it, which bounds how quickly the subscription recovers after a NATS restart. Default 4000.
    */
   expiresMs?: number;
+  /** Most messages the consumer fetches ahead of the reader (each may be large). Default 256. */
+  maxMessages?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function* subscribeExecutionEvents(
   const signal = options.signal;
   if (signal?.aborted) return;
   const messages: ConsumerMessages = await consumer.consume({
-    max_messages: 256,
+    max_messages: Math.max(1, Math.trunc(options.maxMessages ?? 256)),
     expires: Math.max(1_000, options.expiresMs ?? 4_000),
   });
   const onAbort = () => {

@@ -11,3 +11,4 @@ export { createService } from './service.js';
 export type { Service, ServiceOptions, ListenAddress, ClosableSocketServer } from './service.js';
 export { corsMiddleware, createOriginPolicy, normalizeOrigin } from './cors.js';
 export type { CorsOptions } from './cors.js';
+export { fetchMetadataGuard, legacyJsonStatusPlugin } from './graphql-over-http.js';

@@ -3,7 +3,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { createService, type Logger, type Service } from '@switchyard/service-kit';
+import {
+  createService,
+  fetchMetadataGuard,
+  legacyJsonStatusPlugin,
+  type Logger,
+  type Service,
+} from '@switchyard/service-kit';
 import type { DocumentNode } from 'graphql';
 
 /** The resolver map accepted by `buildSubgraphSchema` (including `__resolveReference`). */
@@ -54,7 +60,11 @@ export async function createSubgraphService(options: SubgraphServiceOptions): Pr
     introspection: options.introspection ?? true,
     logger: service.logger,
     includeStacktraceInErrorResponses: false,
+    // Cross-site browser requests are refused by fetchMetadataGuard below, so plain GET queries work for every
+    // other client (GraphQL over HTTP); Apollo's header-based prevention would refuse them.
+    csrfPrevention: false,
     plugins: [
+      legacyJsonStatusPlugin(),
       options.landingPage === false
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -70,6 +80,6 @@ export async function createSubgraphService(options: SubgraphServiceOptions): Pr
     await apollo.stop();
   });
   service.app.get('/', (_req, res) => res.redirect(302, '/graphql'));
-  service.app.use('/graphql', expressMiddleware(apollo));
+  service.app.use('/graphql', fetchMetadataGuard(), expressMiddleware(apollo));
   return { service, apollo };
 }

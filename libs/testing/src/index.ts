@@ -12,3 +12,5 @@ export { startChildApp, startInProcess, tsNodeArgs, workspaceRoot } from './app.
 export type { ChildApp, RunningApp, StartChildAppOptions } from './app.js';
 export { postGraphQL } from './graphql-request.js';
 export type { GraphQLResponse } from './graphql-request.js';
+export { auditGraphQLHttp } from './graphql-http-audit.js';
+export type { GraphQLHttpAuditReport } from './graphql-http-audit.js';

@@ -110,8 +110,11 @@ describe('GET /health', () => {
 describe('routing', () => {
   it('a wrong method on a Data Connector path gets the Data Connector error shape; other paths keep the kit shape', async () => {
     const wrongMethod = await agent.post('/schema', {});
-    expect(wrongMethod.status).toBe(404);
-    expect(wrongMethod.body).toMatchObject({ type: 'not-found' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.body).toMatchObject({
+      type: 'method-not-allowed',
+      details: { allow: ['GET', 'HEAD'] },
+    });
     const unknown = await agent.get('/nope', {});
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: { code: 'NOT_FOUND' } });

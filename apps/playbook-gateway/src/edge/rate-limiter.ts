@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 export interface RateLimiterOptions {
-  /** Requests allowed per key and window. */
+  /** Units (operations, cost points) allowed per key and window. */
   limit: number;
   windowMs: number;
   /** Most keys tracked at once (least recently used keys are dropped first). */
@@ -31,14 +31,28 @@ export class RateLimiter {
     this.windows = new LRUCache({ max: options.maxKeys ?? 100_000 });
   }
 
-  hit(key: string): RateDecision {
+  /** Whether `key` still has room in its window, without counting anything. */
+  peek(key: string): RateDecision {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= this.options.windowMs)
+      return { allowed: true, remaining: this.options.limit, retryAfterMs: 0 };
+    return {
+      allowed: window.count < this.options.limit,
+      remaining: Math.max(0, this.options.limit - window.count),
+      retryAfterMs: Math.max(0, window.start + this.options.windowMs - now),
+    };
+  }
+
+  /** Counts `weight` units (default 1) against `key`; allowed while the window's total stays within the limit. */
+  hit(key: string, weight = 1): RateDecision {
     const now = this.now();
     let window = this.windows.get(key);
     if (!window || now - window.start >= this.options.windowMs) {
       window = { start: now, count: 0 };
       this.windows.set(key, window);
     }
-    window.count++;
+    window.count += weight;
     const retryAfterMs = Math.max(0, window.start + this.options.windowMs - now);
     return {
       allowed: window.count <= this.options.limit,

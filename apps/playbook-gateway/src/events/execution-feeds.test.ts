@@ -48,6 +48,7 @@ describe('ExecutionFeeds (real NATS)', () => {
       nats: () => nc,
       subjectPrefix: 'playbooks.executions.',
       maxBufferedEvents: 1_000,
+      maxBufferedBytes: 16 * 1_048_576,
     });
     const id = `feed${Date.now()}`;
     const all = events(id, 12);
@@ -72,6 +73,7 @@ describe('ExecutionFeeds (real NATS)', () => {
       nats: () => nc,
       subjectPrefix: 'playbooks.executions.',
       maxBufferedEvents: 10,
+      maxBufferedBytes: 16 * 1_048_576,
     });
     const id = `feedsmall${Date.now()}`;
     const all = events(id, 30);
@@ -99,6 +101,7 @@ describe('ExecutionFeeds (real NATS)', () => {
       nats: () => nc,
       subjectPrefix: 'playbooks.executions.',
       maxBufferedEvents: 100,
+      maxBufferedBytes: 16 * 1_048_576,
     });
     const id = `feedstop${Date.now()}`;
     await createEventPublisher(nc).publish(events(id, 3)[0]!);

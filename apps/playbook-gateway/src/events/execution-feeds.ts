@@ -7,12 +7,17 @@ export interface ExecutionFeedsOptions {
   subjectPrefix: string;
   /** Most events one feed keeps in memory; a subscriber that needs older ones reads JetStream itself. */
   maxBufferedEvents: number;
+  /** Most bytes (events as JSON) one feed keeps in memory. */
+  maxBufferedBytes: number;
+  /** Messages a subscriber reading JetStream on its own fetches ahead of it. */
+  directPrefetch?: number;
 }
 
 /** One execution's events, read once from JetStream and shared by every subscriber of that execution. */
 class Feed {
   readonly controller = new AbortController();
-  readonly events = new Map<number, ExecutionEvent>();
+  readonly events = new Map<number, { event: ExecutionEvent; bytes: number }>();
+  bufferedBytes = 0;
   /** Lowest seq still buffered (events are buffered contiguously from here). */
   firstSeq = 1;
   nextSeq = 1;
@@ -22,11 +27,15 @@ class Feed {
   subscribers = 0;
   private waiters = new Set<() => void>();
 
-  push(event: ExecutionEvent, max: number): void {
-    this.events.set(event.seq, event);
+  push(event: ExecutionEvent, maxEvents: number, maxBytes: number): void {
+    const bytes = JSON.stringify(event).length;
+    this.events.set(event.seq, { event, bytes });
+    this.bufferedBytes += bytes;
     this.nextSeq = event.seq + 1;
     if (isTerminalEvent(event)) this.terminalSeq = event.seq;
-    while (this.events.size > max) {
+    // The newest event always stays; older ones go once either bound is passed.
+    while (this.events.size > 1 && (this.events.size > maxEvents || this.bufferedBytes > maxBytes)) {
+      this.bufferedBytes -= this.events.get(this.firstSeq)?.bytes ?? 0;
       this.events.delete(this.firstSeq);
       this.firstSeq++;
     }
@@ -94,10 +103,11 @@ export class ExecutionFeeds {
             fromSeq: next,
             prefix: this.options.subjectPrefix,
             signal,
+            maxMessages: this.options.directPrefetch ?? 8,
           });
           return;
         }
-        const event = feed.events.get(next);
+        const event = feed.events.get(next)?.event;
         if (event) {
           next++;
           yield event;
@@ -143,7 +153,7 @@ export class ExecutionFeeds {
           prefix: this.options.subjectPrefix,
           signal,
         })) {
-          feed.push(event, this.options.maxBufferedEvents);
+          feed.push(event, this.options.maxBufferedEvents, this.options.maxBufferedBytes);
         }
         feed.finish();
       } catch (error) {

@@ -11,9 +11,16 @@ export interface Loaders {
   execution: DataLoader<string, ExecutionDetail | null>;
 }
 
+/** Who sent the operation, for rate limits. */
+export interface ClientKeys {
+  ip: string;
+  token?: string;
+}
+
 export interface GatewayContext {
   auth: RequestAuth;
   loaders: Loaders;
+  client: ClientKeys;
 }
 
 export function createLoaders(engine: EngineClient): Loaders {
@@ -46,7 +53,12 @@ export interface ContextDeps {
 export function createContext(
   deps: ContextDeps,
   token: FoundToken | undefined,
+  ip = 'unknown',
   session?: Session,
 ): GatewayContext {
-  return { auth: new RequestAuth(deps.sessions, token, session), loaders: createLoaders(deps.engine) };
+  return {
+    auth: new RequestAuth(deps.sessions, token, session),
+    loaders: createLoaders(deps.engine),
+    client: { ip, ...(token ? { token: token.token } : {}) },
+  };
 }

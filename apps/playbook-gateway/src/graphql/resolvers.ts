@@ -1,7 +1,9 @@
 import { EXECUTION_ID_PATTERN, type EngineClient, type ExecutionDetail } from '@switchyard/engine-client';
-import type { ExecutionEvent, ExecutionStatus } from '@switchyard/execution-events';
+import { isTerminalStatus, type ExecutionEvent, type ExecutionStatus } from '@switchyard/execution-events';
 import { validatePlaybookText } from '@switchyard/playbook-dsl';
-import { JSONScalar } from './json-scalar.js';
+import { GraphQLError } from 'graphql';
+import { createExecutionPaths, type ExecutionPaths } from './execution-paths.js';
+import { createJSONScalar } from './json-scalar.js';
 import type { GatewayContext } from './context.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
 import { canChange, canRead, ownerFilter } from './ownership.js';
@@ -22,6 +24,8 @@ import {
 
 export interface ResolverDeps extends Omit<SubscriptionDeps, 'readExecution'> {
   engine: EngineClient;
+  /** Deepest nesting of a JSON input (GRAPHQL_MAX_JSON_DEPTH). */
+  maxJsonDepth?: number;
 }
 
 const MAX_PAGE = 100;
@@ -61,6 +65,34 @@ async function viewableExecution(ctx: GatewayContext, id: string): Promise<Execu
   return detail;
 }
 
+/**
+ * Checks that the session may view an execution, for a subscription: the same rules as {@link viewableExecution},
+ * on the shared path-and-owner read (see ExecutionPaths).
+ */
+async function requireViewable(ctx: GatewayContext, paths: ExecutionPaths, id: string): Promise<void> {
+  await ctx.auth.session();
+  let owned;
+  try {
+    owned = await paths.ownershipOf(checkExecutionId(id));
+  } catch (error) {
+    throw toGraphQLError(error, `reading execution ${id}`);
+  }
+  if (!owned) throw gatewayError('NOT_FOUND', `No execution ${id}`);
+  if (await canRead(ctx.auth, owned.path, owned.created_by)) return;
+  await ctx.auth.require(owned.path, 'view');
+  throw gatewayError('NOT_FOUND', `No execution ${id}`);
+}
+
+/** Cancelling a finished execution: a conflict that names the status it finished with. */
+function alreadyFinished(id: string, status: string): GraphQLError {
+  return new GraphQLError(
+    `Execution ${id} has already finished with status ${status}; it cannot be cancelled`,
+    {
+      extensions: { code: 'EXECUTION_FINISHED', status },
+    },
+  );
+}
+
 function unwrap<T>(item: StreamItem<T>): T {
   if ('error' in item) throw item.error;
   return item.value;
@@ -69,8 +101,9 @@ function unwrap<T>(item: StreamItem<T>): T {
 export function createResolvers(resolverDeps: ResolverDeps) {
   const { engine } = resolverDeps;
   const deps: SubscriptionDeps = { ...resolverDeps, readExecution: createExecutionReader(engine) };
+  const paths = createExecutionPaths(engine);
   return {
-    JSON: JSONScalar,
+    JSON: createJSONScalar(resolverDeps.maxJsonDepth),
     Query: {
       health: () => 'ok',
 
@@ -180,11 +213,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         }
       },
 
-      registerPlaybook: async (
-        _: unknown,
-        args: { content: string },
-        ctx: GatewayContext,
-      ) => {
+      registerPlaybook: async (_: unknown, args: { content: string }, ctx: GatewayContext) => {
         const checked = validatePlaybookText(args.content);
         if (!checked.ok) {
           throw gatewayError(
@@ -221,16 +250,22 @@ export function createResolvers(resolverDeps: ResolverDeps) {
             'FORBIDDEN',
             `Not allowed to cancel ${args.id}: cancelling one's own runs needs execute on ${detail.path}, someone else's needs admin`,
           );
+        if (isTerminalStatus(detail.status)) throw alreadyFinished(args.id, detail.status);
+        let after: ExecutionDetail;
         try {
           await engine.cancelExecution(args.id, {
             ...(args.reason ? { reason: args.reason } : {}),
             cascade: true,
           });
           ctx.loaders.execution.clear(args.id);
-          return viewFromDetail(await engine.getExecution(args.id));
+          after = await engine.getExecution(args.id);
         } catch (error) {
           throw toGraphQLError(error, `cancelling ${args.id}`);
         }
+        // It finished on its own between the check and the cancel.
+        if (after.status !== 'CANCELLED' && isTerminalStatus(after.status))
+          throw alreadyFinished(args.id, after.status);
+        return viewFromDetail(after);
       },
     },
 
@@ -243,7 +278,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         ) => {
           const fromSeq = args.fromSeq ?? 1;
           if (fromSeq < 1) throw gatewayError('BAD_USER_INPUT', '"fromSeq" must be 1 or more');
-          await viewableExecution(ctx, args.executionId);
+          await requireViewable(ctx, paths, args.executionId);
           try {
             return executionEventStream(deps, args.executionId, fromSeq);
           } catch (error) {
@@ -254,7 +289,14 @@ export function createResolvers(resolverDeps: ResolverDeps) {
       },
       executionStatus: {
         subscribe: async (_: unknown, args: { executionId: string }, ctx: GatewayContext) => {
-          const detail = await viewableExecution(ctx, args.executionId);
+          await requireViewable(ctx, paths, args.executionId);
+          let detail;
+          try {
+            detail = await paths.detail(args.executionId);
+          } catch (error) {
+            throw toGraphQLError(error, `reading execution ${args.executionId}`);
+          }
+          if (!detail) throw gatewayError('NOT_FOUND', `No execution ${args.executionId}`);
           try {
             return executionStatusStream(deps, viewFromDetail(detail));
           } catch (error) {

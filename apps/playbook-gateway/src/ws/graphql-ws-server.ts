@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { GraphQLError, specifiedRules, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  specifiedRules,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '@switchyard/service-kit';
@@ -10,8 +16,14 @@ import type { RateLimiter } from '../edge/rate-limiter.js';
 import { isUpstreamError } from '../errors.js';
 import { createContext, type ContextDeps } from '../graphql/context.js';
 import { createDocumentCache } from '../graphql/document-cache.js';
+import { admitOperation, type OperationAdmission } from '../graphql/operation-admission.js';
 import { createSharedSubscribe } from '../graphql/shared-execution.js';
-import { enforceSendBuffer, watchSendStalls } from './send-buffer-guard.js';
+import {
+  enforceSendBuffer,
+  SLOW_CONSUMER_CLOSE_CODE,
+  watchSendStalls,
+  type SlowClientPolicy,
+} from './send-buffer-guard.js';
 import type { SessionSockets } from './session-sockets.js';
 
 /** Close codes sent when a connection is refused after the upgrade (4xxx, graphql-ws style). */
@@ -20,6 +32,8 @@ export const WS_CLOSE = {
   forbidden: 4403,
   tooManyRequests: 4429,
   upstreamUnavailable: 4502,
+  /** The client did not read fast enough (WS_MAX_BUFFERED_BYTES or WS_SEND_STALL_MS). */
+  slowConsumer: SLOW_CONSUMER_CLOSE_CODE,
 } as const;
 
 export interface GraphQLWsOptions extends ContextDeps {
@@ -41,7 +55,10 @@ export interface GraphQLWsOptions extends ContextDeps {
   keepAliveMs: number;
   /** Whether a browser page from this origin may open a socket (same-origin pages always may). */
   originAllowed: (origin: string) => boolean;
-  rateLimit?: { perIp: RateLimiter; perSession: RateLimiter; onLimited: (scope: 'ip' | 'session') => void };
+  /** Limits connections per client address (operations are charged through `admission`). */
+  rateLimit?: { perIp: RateLimiter; onLimited: (scope: 'ip' | 'session') => void };
+  /** Per-operation limits with variables, and the operations/cost rate budget. */
+  admission: OperationAdmission;
   metrics: {
     operationStarted(): void;
     connectionOpened(): void;
@@ -98,13 +115,18 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
     options.metrics.connectionOpened();
     socket.once('close', () => options.metrics.connectionClosed());
   });
-  const stalls = watchSendStalls(wss, options.sendStallMs, () => {
-    options.metrics.slowClientDisconnected();
-    options.logger.warn(
-      { stallMs: options.sendStallMs },
-      'disconnecting a WebSocket client whose send buffer did not drain',
-    );
-  });
+  const slowClients: SlowClientPolicy = {
+    maxBufferedBytes: options.maxBufferedBytes,
+    stallMs: options.sendStallMs,
+    onSlow: (reason, pending) => {
+      options.metrics.slowClientDisconnected();
+      options.logger.warn(
+        { reason, pending, limit: options.maxBufferedBytes, stallMs: options.sendStallMs },
+        'disconnecting a WebSocket client that does not read fast enough',
+      );
+    },
+  };
+  const stalls = watchSendStalls(wss, slowClients);
 
   const rules = [...specifiedRules, ...options.validationRules];
   const prepare = createDocumentCache(options.schema, rules);
@@ -164,19 +186,21 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
             ),
           ];
         }
-        const state = states.get(ctx.extra.socket);
-        if (
-          options.rateLimit &&
-          state?.token &&
-          !options.rateLimit.perSession.hit(state.token.token).allowed
-        ) {
-          options.rateLimit.onLimited('session');
-          return [
-            new GraphQLError('Too many requests for this session', { extensions: { code: 'RATE_LIMITED' } }),
-          ];
-        }
         const prepared = prepare(payload.query);
         if (prepared.errors) return prepared.errors;
+        const operation = getOperationAST(prepared.document, payload.operationName);
+        if (operation) {
+          const token = states.get(ctx.extra.socket)?.token?.token;
+          const refused = admitOperation(options.admission, prepared.document, operation, payload.variables, {
+            ip: clientIp(ctx.extra.request),
+            ...(token ? { token } : {}),
+          });
+          // The HTTP status and headers mean nothing on a socket.
+          if (refused.length > 0)
+            return refused.map(
+              (e) => new GraphQLError(e.message, { extensions: { ...e.extensions, http: undefined } }),
+            );
+        }
         return {
           schema: options.schema,
           document: prepared.document,
@@ -188,16 +212,11 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
         // The session is checked again for every operation (normally a cache hit), so that a socket opened
         // before its session expired or was revoked cannot start new operations afterwards.
         const state = states.get(ctx.extra.socket) ?? {};
-        return createContext(options, state.token);
+        return createContext(options, state.token, clientIp(ctx.extra.request));
       },
       onNext: (ctx) => {
-        enforceSendBuffer(ctx.extra.socket, options.maxBufferedBytes, () => {
-          options.metrics.slowClientDisconnected();
-          options.logger.warn(
-            { buffered: ctx.extra.socket.bufferedAmount, limit: options.maxBufferedBytes },
-            'disconnecting a WebSocket client that does not keep up',
-          );
-        });
+        // Checked before every payload: a client over the limit is closed, and nothing more is queued for it.
+        enforceSendBuffer(ctx.extra.socket, slowClients);
         return undefined;
       },
     },

@@ -1,56 +1,102 @@
+/** The close code sent to a client that does not read its socket fast enough (see docs/playbook-gateway.md). */
+export const SLOW_CONSUMER_CLOSE_CODE = 4413;
+
 /** The part of a `ws` WebSocket the guard needs. */
 export interface BufferedSocket {
   readonly bufferedAmount: number;
+  readonly readyState: number;
+  close(code?: number, reason?: string): void;
   terminate(): void;
 }
 
+/** The net.Socket under a `ws` WebSocket (not part of ws's typed API). */
+interface RawSocketHolder {
+  _socket?: { writableLength?: number } | null;
+}
+
 /**
- * Disconnects a client that does not read fast enough: when more than `maxBufferedBytes` are queued for it,
- * the socket is terminated (a close frame could not get through a full buffer) and `true` is returned.
+ * Bytes queued for a client and not yet taken by the kernel: what `ws` counts as buffered (its own queue plus the
+ * writable buffer of the TCP socket), or the TCP socket's writable length when that is larger.
  */
-export function enforceSendBuffer(
-  socket: BufferedSocket,
-  maxBufferedBytes: number,
-  onSlow?: () => void,
-): boolean {
-  if (socket.bufferedAmount <= maxBufferedBytes) return false;
-  onSlow?.();
-  socket.terminate();
+export function pendingBytes(socket: BufferedSocket): number {
+  const raw = (socket as unknown as RawSocketHolder)._socket;
+  return Math.max(socket.bufferedAmount, raw?.writableLength ?? 0);
+}
+
+export type SlowReason = 'buffer' | 'stall';
+
+export interface SlowClientPolicy {
+  maxBufferedBytes: number;
+  /** A client whose send buffer has stayed non-empty this long is disconnected. */
+  stallMs: number;
+  /** How long a close frame may take to get through before the TCP connection is dropped. */
+  closeGraceMs?: number;
+  onSlow?: (reason: SlowReason, pending: number) => void;
+}
+
+const CLOSING = 2;
+
+/**
+ * Ends a slow client's connection: a close frame with {@link SLOW_CONSUMER_CLOSE_CODE} is queued (it reaches a
+ * client that resumes reading), and the TCP connection is dropped if the socket is not closed within the grace.
+ */
+export function disconnectSlowClient(socket: BufferedSocket, reason: SlowReason, graceMs = 1_000): void {
+  if (socket.readyState >= CLOSING) return;
+  socket.close(
+    SLOW_CONSUMER_CLOSE_CODE,
+    reason === 'buffer' ? 'Slow consumer: send buffer limit exceeded' : 'Slow consumer: send buffer stalled',
+  );
+  const timer = setTimeout(() => socket.terminate(), graceMs);
+  timer.unref();
+}
+
+/** Disconnects the client when more than `maxBufferedBytes` are queued for it; returns whether it did. */
+export function enforceSendBuffer(socket: BufferedSocket, policy: SlowClientPolicy): boolean {
+  if (socket.readyState >= CLOSING) return true;
+  const pending = pendingBytes(socket);
+  if (pending <= policy.maxBufferedBytes) return false;
+  policy.onSlow?.('buffer', pending);
+  disconnectSlowClient(socket, 'buffer', policy.closeGraceMs);
   return true;
 }
 
 /**
- * Graphql-ws waits for each send to be written before it sends the next payload of a subscription, so a client
- * that stops reading stalls with a non-empty buffer rather than growing it. This sweep disconnects a client whose
- * buffer has been neither empty nor shrinking for `stallMs`.
+ * A periodic sweep over every client: one over the buffer limit, or whose buffer has not once been empty for
+ * `stallMs`, is disconnected. A client that keeps up empties its buffer between messages.
  */
 export function watchSendStalls(
   server: { clients: Set<BufferedSocket> },
-  stallMs: number,
-  onStalled?: () => void,
+  policy: SlowClientPolicy,
   now: () => number = Date.now,
 ): { stop(): void; sweep(): void } {
-  const since = new Map<BufferedSocket, { start: number; amount: number }>();
+  const busySince = new Map<BufferedSocket, number>();
   const sweep = () => {
     const at = now();
-    for (const [socket] of since) if (!server.clients.has(socket)) since.delete(socket);
+    for (const [socket] of busySince) if (!server.clients.has(socket)) busySince.delete(socket);
     for (const socket of server.clients) {
-      if (socket.bufferedAmount === 0) {
-        since.delete(socket);
+      if (socket.readyState >= CLOSING) {
+        busySince.delete(socket);
         continue;
       }
-      const seen = since.get(socket);
-      // A buffer that shrinks is draining: the clock starts again.
-      if (seen === undefined || socket.bufferedAmount < seen.amount)
-        since.set(socket, { start: at, amount: socket.bufferedAmount });
-      else if (at - seen.start >= stallMs) {
-        since.delete(socket);
-        onStalled?.();
-        socket.terminate();
+      if (enforceSendBuffer(socket, policy)) {
+        busySince.delete(socket);
+        continue;
+      }
+      const pending = pendingBytes(socket);
+      if (pending === 0) {
+        busySince.delete(socket);
+        continue;
+      }
+      const since = busySince.get(socket);
+      if (since === undefined) busySince.set(socket, at);
+      else if (at - since >= policy.stallMs) {
+        busySince.delete(socket);
+        policy.onSlow?.('stall', pending);
+        disconnectSlowClient(socket, 'stall', policy.closeGraceMs);
       }
     }
   };
-  const timer = setInterval(sweep, Math.max(50, Math.min(1_000, Math.floor(stallMs / 4))));
+  const timer = setInterval(sweep, Math.max(50, Math.min(1_000, Math.floor(policy.stallMs / 4))));
   timer.unref();
   return { stop: () => clearInterval(timer), sweep };
 }

@@ -1,4 +1,4 @@
-import type { ResponseRow } from '@switchyard/dc-api';
+import { DcRequestError, type ResponseRow } from '@switchyard/dc-api';
 import type { QueryPlan } from './plan.js';
 import { topK } from './top-k.js';
 
@@ -39,14 +39,39 @@ function selectTopLevel(plan: QueryPlan): number[] {
   return selectRows(plan, candidates);
 }
 
+/** Bounds on one response; a query that would pass one is refused before its rows are built or serialised. */
+export interface ResponseLimits {
+  /** Most rows in the response, nested rows included (each time they appear). */
+  maxRows: number;
+  /** Most bytes of the serialised response. */
+  maxBytes: number;
+}
+
+interface Projected {
+  rows: ResponseRow[];
+  /** Rows each projected row stands for in the response: itself plus every nested row it carries. */
+  sizes: Float64Array;
+}
+
+function tooManyRows(limits: ResponseLimits, rows: number): DcRequestError {
+  return new DcRequestError(
+    'response-too-large',
+    `The response would hold more than ${limits.maxRows} rows (nested rows included; MAX_RESPONSE_ROWS): add a limit or a where, or select fewer relationships`,
+    { limit: limits.maxRows, rows },
+    422,
+  );
+}
+
 /**
  * Builds the response rows for `positions` of the plan's table. Each relationship field is evaluated once for the
  * whole batch: one hash lookup per parent row, then the distinct related rows are projected together (recursively)
- * and shared by every parent that selects them.
+ * and shared by every parent that selects them. Rows are counted as they will appear in the response, so a join
+ * that fans out is refused (`limits.maxRows`) before its rows are assembled.
  */
-function project(plan: QueryPlan, positions: readonly number[]): ResponseRow[] {
+function project(plan: QueryPlan, positions: readonly number[], limits: ResponseLimits): Projected {
   const rows = plan.table.rows;
   const fields = plan.fields;
+  const sizes = new Float64Array(positions.length).fill(1);
   const related = fields.map((field) => {
     if (field.kind === 'column') return null;
     const perParent: number[][] = new Array(positions.length);
@@ -73,13 +98,23 @@ function project(plan: QueryPlan, positions: readonly number[]): ResponseRow[] {
       }
       slotOf = (p) => slots.get(p)!;
     }
-    const childRows = project(field.plan, childPositions);
-    return { perParent, childRows, slotOf, isObject: field.relationship.type === 'object' };
+    const children = project(field.plan, childPositions, limits);
+    const isObject = field.relationship.type === 'object';
+    for (let i = 0; i < positions.length; i++) {
+      const selected = perParent[i]!;
+      const count = isObject ? Math.min(1, selected.length) : selected.length;
+      for (let k = 0; k < count; k++) sizes[i]! += children.sizes[slotOf(selected[k]!)]!;
+    }
+    return { perParent, childRows: children.rows, slotOf, isObject };
   });
+  let rowTotal = 0;
+  for (const size of sizes) rowTotal += size;
+  if (rowTotal > limits.maxRows) throw tooManyRows(limits, rowTotal);
   const out: ResponseRow[] = new Array(positions.length);
   for (let i = 0; i < positions.length; i++) {
     const row = rows[positions[i]!]!;
-    const result: ResponseRow = {};
+    // Null prototype: an alias such as __proto__ is an ordinary key of the row.
+    const result = Object.create(null) as ResponseRow;
     for (let f = 0; f < fields.length; f++) {
       const field = fields[f]!;
       if (field.kind === 'column') {
@@ -98,7 +133,7 @@ function project(plan: QueryPlan, positions: readonly number[]): ResponseRow[] {
     }
     out[i] = result;
   }
-  return out;
+  return { rows: out, sizes };
 }
 
 export interface QueryResult {
@@ -108,8 +143,22 @@ export interface QueryResult {
   rowCount: number;
 }
 
-/** Runs a compiled plan and serializes the response body once. */
-export function executePlan(plan: QueryPlan): QueryResult {
-  const rows = project(plan, selectTopLevel(plan));
-  return { json: JSON.stringify(rows), rowCount: rows.length };
+/** Defaults of {@link ResponseLimits}: 100,000 rows and 32 MiB. */
+export const DEFAULT_RESPONSE_LIMITS: ResponseLimits = { maxRows: 100_000, maxBytes: 32 * 1_048_576 };
+
+/** Runs a compiled plan and serializes the response body once; refuses responses over `limits` (422). */
+export function executePlan(plan: QueryPlan, limits: ResponseLimits = DEFAULT_RESPONSE_LIMITS): QueryResult {
+  const { rows } = project(plan, selectTopLevel(plan), limits);
+  const json = JSON.stringify(rows);
+  // UTF-16 length bounds the UTF-8 size from below; only a response near the limit needs the exact count.
+  const bytes = json.length > limits.maxBytes / 3 ? Buffer.byteLength(json, 'utf8') : json.length;
+  if (bytes > limits.maxBytes) {
+    throw new DcRequestError(
+      'response-too-large',
+      `The response would be larger than ${limits.maxBytes} bytes (MAX_RESPONSE_BYTES): add a limit or a where, or select fewer fields`,
+      { limitBytes: limits.maxBytes, bytes },
+      422,
+    );
+  }
+  return { json, rowCount: rows.length };
 }

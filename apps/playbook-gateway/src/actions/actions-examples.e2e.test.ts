@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  postGraphQL,
+  startChildApp,
+  startNats,
+  waitFor,
+  workspaceRoot,
+  type ChildApp,
+  type TestNats,
+} from '@switchyard/testing';
+import { parseGatewayEnv } from '../config.js';
+import { createGatewayService, type GatewayService } from '../server.js';
+import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
+import { wsClient } from '../test-fixtures/graphql-ws-client.js';
+
+const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
+const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
+/**
+ * Runs examples/actions.graphql as written, operation by operation (the whole file is sent with its
+ * operationName), against the engine with the playbooks `npm start` registers (playbooks/) and a gateway.
+ */
+
+const document = readFileSync(join(workspaceRoot, 'examples/actions.graphql'), 'utf8');
+
+let nats: TestNats;
+let jwks: JwksServer;
+let engine: ChildApp;
+let gateway: GatewayService;
+let url: string;
+let session: string;
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function run(operationName: string, variables?: Record<string, unknown>): Promise<Json> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+    body: JSON.stringify({ query: document, operationName, variables }),
+  });
+  const body = (await res.json()) as { data?: Json; errors?: unknown };
+  expect(body.errors, operationName).toBeUndefined();
+  return body.data;
+}
+
+async function phaseOf(name: string): Promise<string | undefined> {
+  const res = await postGraphQL<{ action: { status: { phase: string } } | null }>(
+    `${url}/graphql`,
+    `{ action(name: "${name}") { status { phase } } }`,
+    undefined,
+    { authorization: `Bearer ${session}` },
+  );
+  return res.data?.action?.status.phase;
+}
+
+async function waitPhase(name: string, phase: string): Promise<void> {
+  await waitFor(`Action ${name} to reach ${phase}`, async () => (await phaseOf(name)) === phase, {
+    timeoutMs: 30_000,
+  });
+}
+
+beforeAll(async () => {
+  nats = await startNats();
+  jwks = await startJwksServer();
+  engine = await startChildApp({
+    app: 'playbook-engine',
+    env: {
+      NATS_URL: nats.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
+      ENGINE_DATA_DIR: ':memory:',
+      AUTH_ISSUER: jwks.issuer,
+      AUTH_AUDIENCE: jwks.audience,
+      AUTH_JWKS_URL: jwks.url,
+      AUTH_DEV_ISSUER: 'false',
+    },
+    timeoutMs: 120_000,
+  });
+  gateway = await createGatewayService(
+    parseGatewayEnv({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      NATS_URL: nats.url,
+      NOETL_BASE_URL: engine.url,
+      ENGINE_API_TOKEN: ENGINE_TOKEN,
+    }),
+  );
+  url = (await gateway.listen()).url;
+  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth0_token: await jwks.sign({ sub: 'examples', email: 'examples@example.com' }),
+    }),
+  });
+  session = ((await res.json()) as { session_token: string }).session_token;
+}, 180_000);
+
+afterAll(async () => {
+  await gateway?.shutdown();
+  await engine?.stop();
+  await jwks?.close();
+  await nats?.stop();
+});
+
+it('runs the basic flow: create, watch, review, run, outcome, list', async () => {
+  expect((await run('CreateAction')).createAction.name).toBe('hello-1');
+  const client = wsClient(url, { sessionToken: session });
+  const phases: string[] = [];
+  const watched = new Promise<unknown>((resolve) => {
+    client.subscribe(
+      { query: document, operationName: 'WatchAction' },
+      {
+        next: (r) => phases.push((r.data as Json).actionStatus.status.phase),
+        error: resolve,
+        complete: () => resolve(undefined),
+      },
+    );
+  });
+  await waitPhase('hello-1', 'READY_TO_RUN');
+  const review = await run('ReviewAction');
+  expect(review.action.renderedAction).toMatchObject({ path: 'examples/hello_world' });
+  expect((await run('RunAction')).runAction.run).toBe(true);
+  expect(await watched).toBeUndefined();
+  await client.dispose();
+  expect(phases.at(-1)).toBe('SUCCEEDED');
+  expect((await run('ActionOutcome')).action.status.phase).toBe('SUCCEEDED');
+  expect((await run('ListActions')).actions.map((a: Json) => a.name)).toContain('hello-1');
+});
+
+it('runs the advanced flow: TypeInstance, two rendering iterations, update, delete', async () => {
+  const id = (await run('CreateTypeInstance')).createTypeInstance.id as string;
+  expect((await run('TypeInstancesOfType')).typeInstances.map((t: Json) => t.id)).toContain(id);
+  await run('CreateAdvancedAction');
+  await waitPhase('deploy-1', 'ADVANCED_MODE_RENDERING_ITERATION');
+  const first = await run('RenderingIteration');
+  expect(first.action.renderingAdvancedMode.typeInstancesForRenderingIteration).toMatchObject([
+    { name: 'config1', optional: true, playbookPath: 'examples/deploy_config' },
+  ]);
+  const second = await run('ContinueWithTypeInstance', { id });
+  expect(second.continueAdvancedRendering.renderingAdvancedMode.typeInstancesForRenderingIteration).toEqual([
+    { name: 'config2', playbookPath: 'examples/deploy_tuning' },
+  ]);
+  const ready = await run('ContinueWithNone');
+  expect(ready.continueAdvancedRendering.status.phase).toBe('READY_TO_RUN');
+  expect(ready.continueAdvancedRendering.renderedAction.children[0].typeInstances).toEqual([
+    { name: 'config1', id },
+  ]);
+  expect((await run('UpdateAction')).updateAction.dryRun).toBe(true);
+  await waitFor(
+    'deploy-1 rendered again',
+    async () => !['INITIAL', 'BEING_RENDERED'].includes((await phaseOf('deploy-1'))!),
+    {
+      timeoutMs: 30_000,
+    },
+  );
+  expect((await run('DeleteAction')).deleteAction.name).toBe('deploy-1');
+});
+
+it('runs the cancel flow: a RUNNING Action is cancelled with its child execution', async () => {
+  await run('CreateLongAction');
+  await waitPhase('wait-1', 'READY_TO_RUN');
+  expect((await run('RunLongAction')).runAction.status.phase).toBe('RUNNING');
+  const childStatuses = async () =>
+    (
+      (await (
+        await fetch(`${engine.url}/api/executions?path=examples/long_wait_child`, { headers: engineHeaders })
+      ).json()) as { executions: Array<{ status: string }> }
+    ).executions.map((e) => e.status);
+  // The child is sleeping in its python step when the cancel arrives.
+  await waitFor('the waiting child to run', async () => (await childStatuses()).includes('RUNNING'), {
+    timeoutMs: 30_000,
+  });
+  const cancelled = await run('CancelAction');
+  expect(['BEING_CANCELED', 'CANCELED']).toContain(cancelled.cancelAction.status.phase);
+  await waitPhase('wait-1', 'CANCELED');
+  expect(await childStatuses()).toEqual(['CANCELLED']);
+  expect((await run('DeleteLongAction')).deleteAction.name).toBe('wait-1');
+});
