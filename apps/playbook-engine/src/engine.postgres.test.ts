@@ -84,8 +84,13 @@ describe('engine on a real Postgres', () => {
       .filter((p) => p.startsWith('examples/'));
     expect(paths.sort()).toEqual([
       'examples/compose_child',
+      'examples/deploy',
+      'examples/deploy_config',
+      'examples/deploy_tuning',
       'examples/hello_world',
       'examples/http_case',
+      'examples/long_wait',
+      'examples/long_wait_child',
       'examples/loop',
       'examples/postgres_step',
     ]);
