@@ -27,7 +27,7 @@ const LOOP_KEYS = ['in', 'iterator', 'mode'];
 const TASK_KEYS = ['name', 'desc', 'tool'];
 const ACTION_KEYS = ['next', 'set', 'result', 'fail', 'retry', 'collect', 'sink', 'call'];
 const TOOL_KEYS: Record<string, string[]> = {
-  http: ['kind', 'method', 'url', 'headers', 'params', 'body', 'args'],
+  http: ['kind', 'auth', 'method', 'url', 'headers', 'params', 'body', 'args'],
   postgres: ['kind', 'auth', 'command', 'query', 'params', 'args'],
   playbook: ['kind', 'path', 'version', 'args', 'return_step'],
   workbook: ['kind', 'name', 'args'],
@@ -217,7 +217,7 @@ class Normalizer {
     return this.dropUnknown(out, TOOL_KEYS[kind]!, path, `${kind} tool`);
   }
 
-  /** `auth: {}` means no credential; a postgres auth mapping names its credential. */
+  /** `auth: {}` means no credential; a postgres or http auth mapping names its credential. */
   auth(tool: Dict, kind: string, path: Path): void {
     const auth = tool.auth;
     if (auth === undefined) return;
@@ -225,17 +225,17 @@ class Normalizer {
       delete tool.auth;
       return;
     }
-    if (kind === 'postgres') {
+    if (kind === 'postgres' || kind === 'http') {
       if (typeof auth === 'string') return;
       const name = isDict(auth) ? (auth.credential ?? auth.key ?? auth.name) : undefined;
       if (typeof name === 'string' && name) tool.auth = name;
-      else this.fail([...path, 'auth'], 'a postgres auth mapping names its credential (credential: <name>)');
+      else this.fail([...path, 'auth'], `a ${kind} auth mapping names its credential (credential: <name>)`);
       return;
     }
     delete tool.auth;
     this.warn(
       [...path, 'auth'],
-      `auth on a ${kind} tool is ignored: only postgres steps receive a credential (see docs/security.md)`,
+      `auth on a ${kind} tool is ignored: only postgres and http steps receive a credential (see docs/security.md)`,
     );
   }
 

@@ -25,6 +25,8 @@ const seconds = z.union([z.number().positive(), z.string().min(1)]);
 export const httpToolSchema = z
   .object({
     kind: z.literal('http'),
+    /** The name of the stored credential the request is authenticated with. */
+    auth: z.string().min(1).optional(),
     method: z
       .string()
       .regex(
