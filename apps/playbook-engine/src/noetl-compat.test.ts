@@ -4,6 +4,7 @@
  * NoETL 2.5.12 produces. Each test names the NoETL source (noetl/noetl at tag v2.5.12) its rule is read from.
  * The Jinja2 rendering table lives in libs/playbook-templates/src/jinja-compat.test.ts.
  */
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -25,7 +26,7 @@ let api: { url: string; close(): Promise<void> };
 /** Requests the test API saw, by key. */
 const hits = new Map<string, number>();
 
-function json(res: import('node:http').ServerResponse, status: number, body: unknown) {
+function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -56,7 +57,10 @@ beforeAll(async () => {
       else json(res, 503, { ok: false });
     } else if (u.pathname === '/pages') {
       const page = Number(u.searchParams.get('page') ?? '1');
-      json(res, 200, { items: [page * 10 + 1, page * 10 + 2], paging: { hasMore: page < 3, next: page + 1 } });
+      json(res, 200, {
+        items: [page * 10 + 1, page * 10 + 2],
+        paging: { hasMore: page < 3, next: page + 1 },
+      });
     } else json(res, 404, {});
   });
 }, 120_000);
@@ -519,7 +523,9 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
       `,
     );
     expect(endless.detail.status).toBe('FAILED');
-    expect(endless.detail.error).toMatch(/step "spin" was reached more than 20 times \(ENGINE_MAX_STEP_VISITS\)/);
+    expect(endless.detail.error).toMatch(
+      /step "spin" was reached more than 20 times \(ENGINE_MAX_STEP_VISITS\)/,
+    );
     expect(endless.entered('spin')).toBe(20);
   });
 
@@ -547,7 +553,9 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
         - step: after
           tool: { kind: python, code: "result = 'second'" }
     `;
-    const checked = validatePlaybookText(`apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: x, path: x }\n${body}`);
+    const checked = validatePlaybookText(
+      `apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: x, path: x }\n${body}`,
+    );
     expect(checked.ok).toBe(true);
     expect(checked.warnings.map((w) => w.path).sort()).toEqual(
       ['spec', 'workload', 'workflow[0].owner', 'workflow[0].tool.assert', 'workflow[2].step'].sort(),

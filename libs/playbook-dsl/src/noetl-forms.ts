@@ -73,7 +73,10 @@ class Normalizer {
     // NoETL's catalog falls back to the name when a playbook declares no path.
     if (out.path === undefined && typeof out.name === 'string') {
       out.path = out.name;
-      this.warn(['metadata', 'path'], `no metadata.path: the playbook is registered at "${out.name}" (its name)`);
+      this.warn(
+        ['metadata', 'path'],
+        `no metadata.path: the playbook is registered at "${out.name}" (its name)`,
+      );
     }
     if (isDict(out.labels))
       out.labels = Object.fromEntries(
@@ -161,7 +164,18 @@ class Normalizer {
     }
     if (isDict(out.retry)) {
       const known = Object.keys(out.retry).filter((k) =>
-        ['max_attempts', 'delay', 'backoff', 'args', 'params', 'url', 'method', 'headers', 'body', 'data'].includes(k),
+        [
+          'max_attempts',
+          'delay',
+          'backoff',
+          'args',
+          'params',
+          'url',
+          'method',
+          'headers',
+          'body',
+          'data',
+        ].includes(k),
       );
       out.retry = this.dropUnknown(out.retry, known, [...path, 'retry'], 'retry');
     }
@@ -184,7 +198,10 @@ class Normalizer {
           delete out[key];
         }
         if (out.script !== undefined) {
-          this.fail([...path, 'script'], 'python scripts loaded from storage are not supported; inline the code');
+          this.fail(
+            [...path, 'script'],
+            'python scripts loaded from storage are not supported; inline the code',
+          );
           delete out.script;
         }
         if (isDict(out.libs) && Object.keys(out.libs).length === 0) delete out.libs;
@@ -203,7 +220,8 @@ class Normalizer {
         if (isDict(out.payload)) out.args = { ...out.payload, ...(isDict(out.args) ? out.args : {}) };
         delete out.payload;
         if (out.version === 'latest') delete out.version;
-        else if (typeof out.version === 'string' && /^\d+$/.test(out.version)) out.version = Number(out.version);
+        else if (typeof out.version === 'string' && /^\d+$/.test(out.version))
+          out.version = Number(out.version);
         break;
       case 'workbook':
         // NoETL's workbook executor looks up `task` first, then `name`; `with` is its older name for args.
@@ -229,7 +247,10 @@ class Normalizer {
       if (typeof auth === 'string') return;
       const name = isDict(auth) ? (auth.credential ?? auth.key ?? auth.name) : undefined;
       if (typeof name === 'string' && name) tool.auth = name;
-      else this.fail([...path, 'auth'], `a ${kind} auth mapping names its credential (credential: <name>)`);
+      else {
+        delete tool.auth;
+        this.fail([...path, 'auth'], `a ${kind} auth mapping names its credential (credential: <name>)`);
+      }
       return;
     }
     delete tool.auth;
@@ -286,11 +307,15 @@ class Normalizer {
     let sql = `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(', ')}) VALUES (${columns
       .map((_, i) => `$${i + 1}`)
       .join(', ')})`;
-    const keys = (Array.isArray(tool.key) ? tool.key : [tool.key]).filter((k): k is string => typeof k === 'string');
+    const keys = (Array.isArray(tool.key) ? tool.key : [tool.key]).filter(
+      (k): k is string => typeof k === 'string',
+    );
     if (tool.mode === 'upsert' && keys.length > 0 && keys.every((k) => IDENTIFIER.test(k))) {
       const rest = columns.filter((c) => !keys.includes(c));
       sql += ` ON CONFLICT (${keys.map(quoted).join(', ')}) DO ${
-        rest.length ? `UPDATE SET ${rest.map((c) => `${quoted(c)} = EXCLUDED.${quoted(c)}`).join(', ')}` : 'NOTHING'
+        rest.length
+          ? `UPDATE SET ${rest.map((c) => `${quoted(c)} = EXCLUDED.${quoted(c)}`).join(', ')}`
+          : 'NOTHING'
       }`;
     }
     tool.command = sql;

@@ -75,7 +75,9 @@ export const workbookToolSchema = z
 export const noopToolSchema = z.object({ kind: z.literal('noop'), result: z.unknown().optional() }).strict();
 
 /** NoETL's python `libs`: `{alias: module}` or `{alias: {from: package, import: name}}`, imported before the code. */
-const moduleName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a python module name');
+const moduleName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a python module name');
 export const pythonLibsSchema = z.record(
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a python name'),
   z.union([moduleName, z.object({ from: moduleName, import: moduleName }).strict()]),

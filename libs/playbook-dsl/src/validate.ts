@@ -196,14 +196,20 @@ function graphProblems(playbook: Partial<Playbook>, lenient: boolean): Problem[]
         if (!c || typeof c !== 'object' || !Array.isArray(c.then)) return;
         c.then.forEach((action, k) => {
           if (!action || typeof action !== 'object') return;
-          if (action.next !== undefined) checkNext(action.next, ['workflow', i, 'case', j, 'then', k, 'next']);
+          if (action.next !== undefined)
+            checkNext(action.next, ['workflow', i, 'case', j, 'then', k, 'next']);
           if (action.call && typeof action.call.step === 'string' && !names.has(action.call.step))
             problems.push({
               path: formatPath(['workflow', i, 'case', j, 'then', k, 'call', 'step']),
               message: `call step "${action.call.step}" does not exist`,
             });
           if (action.sink && action.sink.tool)
-            checkTool(action.sink.tool, ['workflow', i, 'case', j, 'then', k, 'sink', 'tool'], problems, taskNames);
+            checkTool(
+              action.sink.tool,
+              ['workflow', i, 'case', j, 'then', k, 'sink', 'tool'],
+              problems,
+              taskNames,
+            );
         });
       });
     }

@@ -14,7 +14,9 @@ export function withImports(code: string, libs: unknown): string {
     } else if (spec && typeof spec === 'object') {
       const { from, import: what } = spec as { from?: unknown; import?: unknown };
       if (typeof from === 'string' && typeof what === 'string' && name.test(from) && name.test(what))
-        lines.push(alias === what ? `from ${from} import ${what}` : `from ${from} import ${what} as ${alias}`);
+        lines.push(
+          alias === what ? `from ${from} import ${what}` : `from ${from} import ${what} as ${alias}`,
+        );
     }
   }
   return lines.length ? `${lines.join('\n')}\n${code}` : code;

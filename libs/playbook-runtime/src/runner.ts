@@ -356,7 +356,11 @@ export class ExecutionRunner {
     if (callError) {
       // A failed call: NoETL's tools answer {status: "error", error}; `error` is the message.
       const response = { status: 'error', error: callError.message };
-      const payload = { error: callError.message, response, ...(phase === 'step.exit' ? { result: response } : {}) };
+      const payload = {
+        error: callError.message,
+        response,
+        ...(phase === 'step.exit' ? { result: response } : {}),
+      };
       return {
         ...ctx,
         event: this.eventOf(phase, step, payload, attempt),

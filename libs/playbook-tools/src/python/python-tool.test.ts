@@ -76,7 +76,10 @@ describe('python tool semantics', () => {
 
   it('parses args holding JSON or Python literals, as NoETL coerces them', async () => {
     expect(
-      await runPythonTool(call('result = [type(a).__name__, b["k"], c]', { a: "{'k': 1}", b: '{"k": 2}', c: 'x' }), settings),
+      await runPythonTool(
+        call('result = [type(a).__name__, b["k"], c]', { a: "{'k': 1}", b: '{"k": 2}', c: 'x' }),
+        settings,
+      ),
     ).toEqual(['dict', 2, 'x']);
   });
 
