@@ -380,10 +380,10 @@ describe('tool kinds and DSL features', () => {
           - step: par
             loop: { in: "{{ workload.cities }}", iterator: city, mode: parallel }
             tool: { kind: http, url: "${server.url}/?item={{ city }}" }
-            vars: { fetched: "{{ result | length }}" }
+            vars: { fetched: "{{ result.stats.total }}" }
             next: end
           - step: end
-            tool: { kind: noop, result: { seq: "{{ seq }}", items: "{{ par | map(attribute='body') | map(attribute='item') | list }}", n: "{{ vars.fetched }}" } }
+            tool: { kind: noop, result: { seq: "{{ seq.results }}", items: "{{ par.results | map(attribute='body') | map(attribute='item') | list }}", n: "{{ vars.fetched }}" } }
       `);
       const { detail, events } = await run('t/loops');
       expect(detail.error).toBeNull();

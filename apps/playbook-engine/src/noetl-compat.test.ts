@@ -430,7 +430,7 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
     expect(unhandled.detail.error).toContain('still bad');
   });
 
-  it('loops: the iterator and loop_index are rendered per item into args and python', async () => {
+  it('loops: the iterator and loop_index are rendered per item into args and python; {results, stats}', async () => {
     // noetl/core/dsl/v2/engine.py `_create_command_for_step`: state.variables[iterator] = item and
     // loop_index = index before the args are rendered, once per item.
     const { detail } = await run(
@@ -447,10 +447,14 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
       `,
     );
     expect(detail.error).toBeNull();
-    expect(detail.result).toEqual([
-      { label: '0-ann', older: 31 },
-      { label: '1-bob', older: 41 },
-    ]);
+    // ExecutionState.get_loop_aggregation: the loop step's result is {results, stats}.
+    expect(detail.result).toEqual({
+      results: [
+        { label: '0-ann', older: 31 },
+        { label: '1-bob', older: 41 },
+      ],
+      stats: { total: 2, success: 2, failed: 0 },
+    });
   });
 
   it('python: main() with keyword args from args and data; no result gives the status object', async () => {

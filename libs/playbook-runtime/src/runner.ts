@@ -10,6 +10,7 @@ import { applyHttpOverrides } from './http-overrides.js';
 import { Limiter } from './limiter.js';
 import { collectPage, withCollected, type PageCollection } from './pagination.js';
 import { withImports } from './python-imports.js';
+import { reachability } from './reachability.js';
 import type { EventLog, NewEvent, RunnerLimits, Templates, ToolInvoker } from './types.js';
 
 export interface RunnerExecution {
@@ -42,6 +43,11 @@ type Target = {
   attempt?: number;
   delayMs?: number;
 };
+
+interface LoopAggregation {
+  results: unknown[];
+  stats: { total: number; success: number; failed: number };
+}
 
 /** NoETL's event names a `case` is evaluated on (`noetl/core/dsl/v2/engine.py`, `handle_event`). */
 type CasePhase = 'call.done' | 'call.error' | 'step.exit' | 'loop.done';
@@ -83,6 +89,11 @@ export class ExecutionRunner {
   private readonly results: Record<string, unknown> = {};
   private readonly vars: Record<string, unknown> = {};
   private readonly visits = new Map<string, number>();
+  private readonly reach: Map<string, Set<string>>;
+  /** Steps running now, by task. */
+  private readonly running = new Map<object, string>();
+  /** Join steps waiting for the branches that can still reach them. */
+  private readonly pending = new Map<string, Target>();
   private readonly pages = new Map<string, PageCollection>();
   /** The result of the last step that ended a path of the workflow (NoETL's `final_step`). */
   private finalResult: unknown = null;
@@ -100,6 +111,7 @@ export class ExecutionRunner {
   ) {
     this.limiter = new Limiter(deps.limits.maxParallel);
     for (const step of playbook.workflow) this.steps.set(step.step, step);
+    this.reach = reachability(playbook.workflow);
     this.workload = { ...(playbook.workload ?? {}), ...execution.args };
   }
 
@@ -165,14 +177,34 @@ export class ExecutionRunner {
   }
 
   /**
-   * Starts a step. A step reached again by another branch runs once (the branches join); reached again
-   * from a step that came after it (a loop-back cycle), or by a `case.then` retry or call, it runs again,
-   * at most `maxStepVisits` times.
+   * Starts a step. Branches that converge on a step join: it waits while a running step can still reach it,
+   * then runs once. Reached again from a step that came after it (a loop-back cycle), or by a `case.then`
+   * retry or call, it runs again, at most `maxStepVisits` times.
    */
   private schedule(target: Target): void {
     if (this.failure || this.cancelled) return;
     const visits = this.visits.get(target.step) ?? 0;
-    if (visits > 0 && !target.again && !target.path?.has(target.step)) return;
+    const rerun = target.again === true || target.path?.has(target.step) === true;
+    if (!rerun) {
+      if (visits > 0 || this.pending.has(target.step)) return;
+      if ([...this.running.values()].some((step) => this.reach.get(step)?.has(target.step))) {
+        this.pending.set(target.step, target);
+        return;
+      }
+    }
+    this.start(target, visits);
+  }
+
+  /** Starts the join steps no running step can reach any more. */
+  private releasePending(): void {
+    for (const [name, target] of [...this.pending]) {
+      if ([...this.running.values()].some((step) => this.reach.get(step)?.has(name))) continue;
+      this.pending.delete(name);
+      if (!this.failure && !this.cancelled) this.start(target, this.visits.get(name) ?? 0);
+    }
+  }
+
+  private start(target: Target, visits: number): void {
     const limit = this.deps.limits.maxStepVisits ?? DEFAULT_MAX_STEP_VISITS;
     if (visits >= limit) {
       this.failure = new Error(
@@ -184,15 +216,19 @@ export class ExecutionRunner {
     this.visits.set(target.step, visits + 1);
     const path = new Set(target.path ?? []);
     path.add(target.step);
+    const token = {};
+    this.running.set(token, target.step);
     const task: Promise<void> = (async () => {
       if (target.delayMs)
         await sleep(target.delayMs, undefined, { signal: this.controller.signal }).catch(() => undefined);
       return this.runStep(target);
     })()
       .then((next) => {
+        this.running.delete(token);
         for (const t of next) this.schedule({ ...t, path });
       })
       .catch((error: unknown) => {
+        this.running.delete(token);
         if (error instanceof Stopped || this.cancelled) return;
         if (!this.failure) {
           this.failure = error instanceof Error ? error : new Error(String(error));
@@ -201,6 +237,8 @@ export class ExecutionRunner {
         }
       })
       .finally(() => {
+        this.running.delete(token);
+        this.releasePending();
         this.tasks.delete(task);
       });
     this.tasks.add(task);
@@ -476,12 +514,16 @@ export class ExecutionRunner {
     }
   }
 
-  /** Runs a step's tool once per item; the iterator and index are visible to the step's args and tool. */
+  /**
+   * Runs a step's tool once per item; the iterator and index are visible to the step's args and tool. The
+   * step's result is NoETL's loop aggregation (`ExecutionState.get_loop_aggregation`):
+   * `{ results: [per item, in order], stats: { total, success, failed } }`.
+   */
   private async runLoop(
     step: Step,
     ctx: Record<string, unknown>,
     rawArgs: Record<string, unknown>,
-  ): Promise<unknown[]> {
+  ): Promise<LoopAggregation> {
     const loop = step.loop!;
     const items = await this.render(loop.in, ctx);
     if (!Array.isArray(items)) {
@@ -520,9 +562,13 @@ export class ExecutionRunner {
     } else {
       for (let i = 0; i < items.length; i++) await runItem(items[i], i);
     }
-    if (!(await this.emit({ type: 'loop.done', step: step.step, result: results })))
+    const aggregation: LoopAggregation = {
+      results,
+      stats: { total: results.length, success: results.length, failed: 0 },
+    };
+    if (!(await this.emit({ type: 'loop.done', step: step.step, result: aggregation })))
       throw new Stopped('execution ended');
-    return results;
+    return aggregation;
   }
 
   private async callWithRetry(step: Step, tool: ToolConfig, ctx: Record<string, unknown>): Promise<unknown> {
