@@ -413,9 +413,28 @@ export class ExecutionRunner {
 
   /** The first `case` whose `when` holds (NoETL: first match wins), or undefined. */
   private async firstMatch(step: Step, ctx: Record<string, unknown>): Promise<ThenAction[] | undefined> {
-    for (const branch of step.case ?? [])
-      if (await this.deps.templates.evaluateCondition(branch.when, ctx)) return branch.then;
+    for (const branch of step.case ?? []) if (await this.holds(branch.when, ctx)) return branch.then;
     return undefined;
+  }
+
+  /**
+   * A `when`; one that fails to render (e.g. an attribute of something undefined) does not hold, as in NoETL's
+   * `_evaluate_condition`. Syntax errors and exceeded budgets still fail the step.
+   */
+  private async holds(when: string | boolean, ctx: Record<string, unknown>): Promise<boolean> {
+    try {
+      return await this.deps.templates.evaluateCondition(when, ctx);
+    } catch (error) {
+      const code = (error as { name?: unknown; code?: unknown }).code;
+      if ((error as Error).name === 'TemplateError' && code === 'TEMPLATE_ERROR') {
+        this.deps.logger.debug(
+          { executionId: this.execution.executionId, when, err: error },
+          'case condition did not render; it does not hold',
+        );
+        return false;
+      }
+      throw error;
+    }
   }
 
   /**
