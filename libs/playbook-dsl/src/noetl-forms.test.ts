@@ -166,4 +166,55 @@ workflow:
     expect(byPath['workflow[2].tool.auth']).toMatch(/names its credential/);
     expect(Object.keys(byPath).some((p) => p.startsWith('workflow[3].tool.libs'))).toBe(true);
   });
+
+  it('reads next as one mapping, drops a call without a step and unread collect keys, and a leading / of the path', () => {
+    const checked = validatePlaybookText(`
+apiVersion: noetl.io/v2
+kind: Playbook
+metadata: { name: t, path: /t/p }
+workflow:
+  - step: start
+    next: { step: tests/fixtures/x, args: { a: 1 } }
+  - step: tests/fixtures/x
+    tool: { kind: noop }
+    case:
+      - when: "{{ true }}"
+        then:
+          collect: { from: response.items, into: all, mode: extend }
+          call: { params: { page: 2 } }
+          next: { step: start }
+          sink: { tool: { kind: postgres, auth: pg, table: t, data: { a: "{{ result }}" } } }
+`);
+    if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
+    const { playbook, warnings } = checked;
+    expect(playbook.metadata.path).toBe('t/p');
+    expect(playbook.workflow[0]!.next).toEqual([{ step: 'tests/fixtures/x', args: { a: 1 } }]);
+    expect(playbook.workflow[1]!.case![0]!.then).toEqual([
+      {
+        collect: { into: 'all', strategy: 'append' },
+        next: [{ step: 'start' }],
+        sink: {
+          tool: {
+            kind: 'postgres',
+            auth: 'pg',
+            command: 'INSERT INTO "t" ("a") VALUES ($1)',
+            params: ['{{ result }}'],
+          },
+        },
+      },
+    ]);
+    expect(warnings.map((w) => w.path)).toEqual([
+      'metadata.path',
+      'workflow[1].case[0].then.call',
+      'workflow[1].case[0].then.collect.from',
+      'workflow[1].case[0].then.collect.mode',
+    ]);
+  });
+
+  it('refuses step names that would reach an object prototype', () => {
+    const checked = validatePlaybookText(
+      head + 'workflow:\n  - step: start\n    next: __proto__\n  - step: __proto__\n',
+    );
+    expect(checked.ok).toBe(false);
+  });
 });

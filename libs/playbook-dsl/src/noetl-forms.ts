@@ -71,6 +71,13 @@ class Normalizer {
   metadata(metadata: Dict): Dict {
     const out = this.dropUnknown(metadata, METADATA_KEYS, ['metadata'], 'metadata');
     // NoETL's catalog falls back to the name when a playbook declares no path.
+    if (typeof out.path === 'string' && out.path.startsWith('/')) {
+      out.path = out.path.replace(/^\/+/, '');
+      this.warn(
+        ['metadata', 'path'],
+        `the leading "/" of metadata.path is dropped: registered at "${out.path}"`,
+      );
+    }
     if (out.path === undefined && typeof out.name === 'string') {
       out.path = out.name;
       this.warn(
@@ -119,6 +126,8 @@ class Normalizer {
   step(step: unknown, path: Path): unknown {
     if (!isDict(step)) return step;
     const out = this.dropUnknown(step, STEP_KEYS, path, 'step');
+    // A single {step, args} mapping is a list of one (NoETL's engine wraps it the same way).
+    if (isDict(out.next)) out.next = [out.next];
     if (isDict(out.tool)) out.tool = this.tool(out.tool, [...path, 'tool']);
     if (isDict(out.loop)) out.loop = this.dropUnknown(out.loop, LOOP_KEYS, [...path, 'loop'], 'loop');
     if (Array.isArray(out.case))
@@ -142,6 +151,12 @@ class Normalizer {
   action(action: unknown, path: Path): unknown {
     if (!isDict(action)) return action;
     const out = this.dropUnknown(action, ACTION_KEYS, path, 'case.then');
+    if (isDict(out.next)) out.next = [out.next];
+    if (isDict(out.call) && typeof out.call.step !== 'string') {
+      // NoETL's engine skips a call without a step ("Call action missing 'step' attribute").
+      this.warn([...path, 'call'], 'a call without a step is ignored (as NoETL does)');
+      delete out.call;
+    }
     // `set` as a list of {name, value} pairs (NoETL fixtures) means the same as a mapping.
     if (Array.isArray(out.set)) {
       const set: Dict = {};
@@ -156,11 +171,14 @@ class Normalizer {
       if (isDict(sink.tool)) sink.tool = this.tool(sink.tool, [...path, 'sink', 'tool'], true);
       out.sink = sink;
     }
-    if (isDict(out.collect) && 'from' in out.collect && !('path' in out.collect)) {
-      // NoETL's engine reads `path`; `from` is not read (the whole response is collected).
-      const { from: _from, ...rest } = out.collect;
-      this.warn([...path, 'collect', 'from'], 'collect key "from" is ignored by NoETL (it reads "path")');
-      out.collect = rest;
+    if (isDict(out.collect)) {
+      // NoETL's engine reads `strategy`, `path` and `into`; `from`, `mode`, … are not read.
+      out.collect = this.dropUnknown(
+        out.collect,
+        ['strategy', 'path', 'into'],
+        [...path, 'collect'],
+        'collect',
+      );
     }
     if (isDict(out.retry)) {
       const known = Object.keys(out.retry).filter((k) =>
@@ -211,6 +229,13 @@ class Normalizer {
           if (typeof out[key] === 'string' && out.command === undefined && out.query === undefined)
             out.command = out[key];
           delete out[key];
+        }
+        if (out.script !== undefined) {
+          this.fail(
+            [...path, 'script'],
+            'SQL scripts loaded from storage are not supported; inline the command',
+          );
+          delete out.script;
         }
         if (inSink && out.command === undefined && out.query === undefined && typeof out.table === 'string')
           this.tableSink(out, path);
@@ -293,7 +318,7 @@ class Normalizer {
    */
   tableSink(tool: Dict, path: Path): void {
     const table = String(tool.table);
-    const args = isDict(tool.args) ? tool.args : {};
+    const args = isDict(tool.args) ? tool.args : isDict(tool.data) ? tool.data : {};
     const columns = Object.keys(args);
     if (!IDENTIFIER.test(table) || columns.length === 0 || !columns.every((c) => IDENTIFIER.test(c))) {
       this.fail([...path, 'table'], 'a table sink needs a table name and args naming its columns');
@@ -321,6 +346,7 @@ class Normalizer {
     tool.command = sql;
     tool.params = columns.map((c) => args[c]);
     delete tool.args;
+    delete tool.data;
     delete tool.table;
     delete tool.mode;
     delete tool.key;

@@ -6,9 +6,17 @@ import { playbookInputDeclSchema, playbookOutputDeclSchema } from './declaration
 export const TOOL_KINDS = ['http', 'postgres', 'playbook', 'workbook', 'noop', 'python', 'auth'] as const;
 export type ToolKind = (typeof TOOL_KINDS)[number];
 
+/**
+ * Step names as NoETL allows them (any word; results are addressable in templates by names that are
+ * identifiers); never a name that would reach an object's prototype.
+ */
 const stepName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a step name of letters, digits and _ (not starting with a digit)');
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,127}$/,
+    'a step name of letters, digits, _, ., / and - (at most 128)',
+  )
+  .refine((n) => !['__proto__', 'constructor', 'prototype'].includes(n), { message: 'a reserved step name' });
 const record = z.record(z.string(), z.unknown());
 
 /** A catalog path: relative segments of letters, digits, `_`, `.`, `-`; no `.` or `..` segment; at most 255 characters. */
@@ -189,7 +197,7 @@ export const stepSchema = z
     loop: z
       .object({
         in: z.union([z.string().min(1), z.array(z.unknown())]),
-        iterator: stepName,
+        iterator: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an iterator name of letters, digits and _'),
         mode: z
           .enum(['sequential', 'parallel', 'async'])
           .default('sequential')
