@@ -377,6 +377,25 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
     ]);
   });
 
+  it('the end of a workflow: a step without next or case ends it with its result; later steps do not run', async () => {
+    // noetl/core/dsl/v2/engine.py `handle_event`: step.exit of a step with no next and no case, and no
+    // command generated -> workflow.completed / playbook.completed with final_step's result.
+    const { detail, entered, events } = await run(
+      'workflow_end',
+      yaml`
+        workflow:
+          - step: start
+            tool: { kind: python, code: "result = {'ended': 'start'}" }
+          - step: listed_after
+            tool: { kind: python, code: "result = 'never'" }
+      `,
+    );
+    expect(detail.status).toBe('COMPLETED');
+    expect(detail.result).toEqual({ ended: 'start' });
+    expect(entered('listed_after')).toBe(0);
+    expect(events.find((e) => e.type === 'workflow.completed')?.result).toEqual({ ended: 'start' });
+  });
+
   it('case.then call: invokes a step with rendered args', async () => {
     // noetl/core/dsl/v2/engine.py `_process_then_actions` "call": a command for call.step with its args
     // rendered in the calling step's context.
@@ -461,7 +480,8 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
   });
 
   it('python: main() with keyword args from args and data; no result gives the status object', async () => {
-    // noetl/tools/python/executor.py `_build_call_kwargs` (args, then context data) and, without main and
+    // noetl/tools/python/executor.py `_coerce_param` (a string holding a JSON/dict literal is parsed),
+    // `_build_call_kwargs` (args, then context data) and, without main and
     // without `result`, {status: "success", message, locals_count, locals_keys}.
     const { detail } = await run(
       'python_main',
@@ -471,10 +491,10 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
           - step: start
             tool:
               kind: python
-              args: { factor: 10 }
+              args: { factor: 10, extra: '{"add": 1}' }
               code: |
-                def main(factor, rows):
-                    return [r * factor for r in rows]
+                def main(factor, rows, extra):
+                    return [r * factor + extra["add"] for r in rows]
             next: bare
           - step: bare
             tool: { kind: python, code: "x = 1" }
@@ -484,7 +504,7 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
       `,
     );
     expect(detail.result).toEqual({
-      main: [10, 20, 30],
+      main: [11, 21, 31],
       bare: {
         status: 'success',
         message: 'Code executed without explicit result variable',
