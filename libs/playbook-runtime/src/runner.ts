@@ -408,7 +408,16 @@ export class ExecutionRunner {
       };
     }
     const payload = phase === 'call.done' ? { response: result } : { result };
-    return { ...ctx, event: this.eventOf(phase, step, payload, attempt), result, response: result };
+    const out: Record<string, unknown> = {
+      ...ctx,
+      event: this.eventOf(phase, step, payload, attempt),
+      result,
+      response: result,
+    };
+    // The worker's case context (`_evaluate_case_blocks_with_event`) lifts an http status_code to the top.
+    if (phase === 'call.done' && result && typeof result === 'object' && 'status_code' in result)
+      out.status_code = (result as { status_code: unknown }).status_code;
+    return out;
   }
 
   /** The first `case` whose `when` holds (NoETL: first match wins), or undefined. */
