@@ -258,7 +258,8 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
   it('case.then retry: re-runs the step until max_attempts; exhausted, the step ends the workflow', async () => {
     // noetl/core/dsl/v2/engine.py `_process_then_actions` "retry": a new command for the same step while
     // event.attempt < max_attempts (default 3); past it the action is skipped, no command is made, and
-    // `handle_event` completes the workflow at that step (is_effective_terminal) with its result.
+    // `handle_event` completes the workflow at that step (is_effective_terminal) with its result. The worker's
+    // case context has the http `status_code` at the top (`_evaluate_case_blocks_with_event`).
     const ok = await run(
       'retry_ok',
       yaml`
@@ -266,7 +267,7 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
           - step: start
             tool: { kind: http, endpoint: "${api.url}/flaky?key=retry-ok-${store}&ok_after=3" }
             case:
-              - when: "{{ response.status_code == 503 }}"
+              - when: "{{ event.name == 'call.done' and status_code == 503 }}"
                 then:
                   retry: { max_attempts: 5, delay: 0 }
               - when: "{{ response.status_code == 200 }}"

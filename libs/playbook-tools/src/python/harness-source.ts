@@ -11,7 +11,7 @@
  * Step semantics (NoETL's `noetl/tools/python/executor.py`): the args are Python variables (strings
  * that hold a JSON or Python list/dict literal are parsed first) and `result` is the result; without a
  * `result`, the result is NoETL's status object `{status: "success", message, locals_count, locals_keys}`.
- * When the code defines `main(...)`, main is called with keyword arguments taken from the args (then
+ * `context` (args, workload, vars, data) is a global, as in NoETL. When the code defines `main(...)`, main is called with keyword arguments taken from the args (then
  * from `data` and the step context) and its return value is the result.
  */
 export const HARNESS_SOURCE = String.raw`
@@ -45,13 +45,18 @@ def _apply_limits(limits):
     _limit(resource.RLIMIT_CORE, 0)
 
 
-def _resolve_kwargs(function, args):
-    import inspect
-
+def _context(args):
     context = {"args": args}
     for key in ("workload", "vars", "data"):
         if key in args:
             context[key] = args[key]
+    return context
+
+
+def _resolve_kwargs(function, args):
+    import inspect
+
+    context = _context(args)
     sources = [args]
     for key in ("input", "data"):
         if isinstance(args.get(key), dict):
@@ -103,6 +108,8 @@ def _run(payload):
     given = {name: _coerce(value) for name, value in payload["vars"].items()}
     scope = dict(given)
     scope["__name__"] = "__step__"
+    if "context" not in scope:
+        scope["context"] = _context(given)
     exec(compile(payload["code"], "<step>", "exec"), scope)
     main = scope.get("main")
     if type(main).__name__ == "function":
@@ -114,7 +121,7 @@ def _run(payload):
         return value
     if "result" in scope and ("result" not in given or scope["result"] is not given["result"]):
         return scope["result"]
-    defined = [name for name in scope if not name.startswith("__") and name not in given]
+    defined = [name for name in scope if not name.startswith("__") and name not in given and name != "context"]
     return {
         "status": "success",
         "message": "Code executed without explicit result variable",

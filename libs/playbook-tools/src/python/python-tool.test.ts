@@ -74,6 +74,15 @@ describe('python tool semantics', () => {
     });
   });
 
+  it('gives the code a `context` global with the args, workload and vars', async () => {
+    expect(
+      await runPythonTool(
+        call('result = [context["args"]["a"], context["workload"]["n"]]', { a: 1, workload: { n: 2 } }),
+        settings,
+      ),
+    ).toEqual([1, 2]);
+  });
+
   it('parses args holding JSON or Python literals, as NoETL coerces them', async () => {
     expect(
       await runPythonTool(
