@@ -437,6 +437,9 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
     expect(handled.detail.status).toBe('COMPLETED');
     expect(handled.detail.result).toMatchObject({ status: 'error' });
     expect((handled.detail.result as { why: string }).why).toContain('bad input');
+    // The failed step's result is the error answer (step.exit's result is error_response).
+    const exit = handled.events.find((e) => e.type === 'step.exit' && e.step === 'start');
+    expect(exit?.result).toMatchObject({ status: 'error' });
     const unhandled = await run(
       'error_unhandled',
       yaml`

@@ -356,6 +356,8 @@ export class ExecutionRunner {
         targets.push(...outcome.targets);
       }
       if (callError && targets.length === 0 && !handled) throw callError;
+      // A handled failure leaves NoETL's error answer as the step's result (step.exit carries error_response).
+      if (callError && !handled) result = { status: 'error', error: callError.message };
       if (!retrying) {
         const pages = this.pages.get(name);
         if (pages) {
