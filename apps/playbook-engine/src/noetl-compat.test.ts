@@ -220,7 +220,7 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
     // noetl/core/dsl/v2/engine.py `_process_case_rules` (first match wins), `_process_then_actions` (then
     // normalised to a list; set stores variables, visible as {{ name }} and {{ vars.name }}),
     // `get_render_context` (step results by name; event.name), `_evaluate_condition` (a condition that fails
-    // to render does not hold).
+    // to render does not hold), `_process_vars_block` (a rendered JSON string is parsed).
     const { detail, entered } = await run(
       'then_list',
       yaml`
@@ -241,17 +241,18 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
               - when: "{{ event.name == 'call.done' }}"
                 then:
                   next: low
+            vars: { doc: "{{ result | tojson }}" }
             next: low
           - step: low
             tool: { kind: python, code: "result = 'low'" }
           - step: report
             tool:
               kind: python
-              args: { level: "{{ vars.level }}", seen: "{{ seen }}", raw: "{{ start.score }}" }
-              code: "result = {'level': level, 'seen': seen, 'raw': raw}"
+              args: { level: "{{ vars.level }}", seen: "{{ seen }}", raw: "{{ start.score }}", doc: "{{ vars.doc.score }}" }
+              code: "result = {'level': level, 'seen': seen, 'raw': raw, 'doc': doc}"
       `,
     );
-    expect(detail.result).toEqual({ level: 'high', seen: 7, raw: 7 });
+    expect(detail.result).toEqual({ level: 'high', seen: 7, raw: 7, doc: 7 });
     expect(entered('low')).toBe(0);
   });
 

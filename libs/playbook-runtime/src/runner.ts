@@ -67,6 +67,22 @@ export class StepConfigError extends Error {
   }
 }
 
+/** NoETL's `_process_vars_block`: a rendered string that holds JSON (an object or a list) is parsed. */
+function parseJsonStrings(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    out[key] = value;
+    if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
+      try {
+        out[key] = JSON.parse(value);
+      } catch {
+        // not JSON: kept as text
+      }
+    }
+  }
+  return out;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -366,7 +382,11 @@ export class ExecutionRunner {
         }
       }
       caseCtx = { ...caseCtx, result, response: result };
-      if (step.vars) Object.assign(this.vars, await this.render<Record<string, unknown>>(step.vars, caseCtx));
+      if (step.vars)
+        Object.assign(
+          this.vars,
+          parseJsonStrings(await this.render<Record<string, unknown>>(step.vars, caseCtx)),
+        );
     } catch (error) {
       this.checkStopped();
       const failure = `step "${name}" failed: ${message(error)}`;
