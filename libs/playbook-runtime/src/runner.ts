@@ -6,6 +6,7 @@ import {
   type ThenAction,
   type ToolConfig,
 } from '@switchyard/playbook-dsl';
+import { caseContext, errorAnswer, parseJsonStrings, type CasePhase } from './case-context.js';
 import { applyHttpOverrides } from './http-overrides.js';
 import { Limiter } from './limiter.js';
 import { collectPage, withCollected, type PageCollection } from './pagination.js';
@@ -49,9 +50,6 @@ interface LoopAggregation {
   stats: { total: number; success: number; failed: number };
 }
 
-/** NoETL's event names a `case` is evaluated on (`noetl/core/dsl/v2/engine.py`, `handle_event`). */
-type CasePhase = 'call.done' | 'call.error' | 'step.exit' | 'loop.done';
-
 const PAGINATION_KEYS = ['params', 'url', 'method', 'headers', 'body', 'data'] as const;
 const DEFAULT_MAX_STEP_VISITS = 100;
 const DEFAULT_MAX_PAGES = 100;
@@ -65,22 +63,6 @@ export class StepConfigError extends Error {
     super(message);
     this.name = 'StepConfigError';
   }
-}
-
-/** NoETL's `_process_vars_block`: a rendered string that holds JSON (an object or a list) is parsed. */
-function parseJsonStrings(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    out[key] = value;
-    if (typeof value === 'string' && /^\s*[[{]/.test(value)) {
-      try {
-        out[key] = JSON.parse(value);
-      } catch {
-        // not JSON: kept as text
-      }
-    }
-  }
-  return out;
 }
 
 function message(error: unknown): string {
@@ -373,7 +355,7 @@ export class ExecutionRunner {
       }
       if (callError && targets.length === 0 && !handled) throw callError;
       // A handled failure leaves NoETL's error answer as the step's result (step.exit carries error_response).
-      if (callError && !handled) result = { status: 'error', error: callError.message };
+      if (callError && !handled) result = errorAnswer(callError);
       if (!retrying) {
         const pages = this.pages.get(name);
         if (pages) {
@@ -404,7 +386,6 @@ export class ExecutionRunner {
     return next;
   }
 
-  /** What a `case` sees: the step context plus NoETL's `event`, `result`, `response` and `error`. */
   private caseContext(
     ctx: Record<string, unknown>,
     step: string,
@@ -413,33 +394,9 @@ export class ExecutionRunner {
     callError: Error | undefined,
     attempt: number,
   ): Record<string, unknown> {
-    if (callError) {
-      // A failed call: NoETL's tools answer {status: "error", error}; `error` is the message.
-      const response = { status: 'error', error: callError.message };
-      const payload = {
-        error: callError.message,
-        response,
-        ...(phase === 'step.exit' ? { result: response } : {}),
-      };
-      return {
-        ...ctx,
-        event: this.eventOf(phase, step, payload, attempt),
-        result: response,
-        response,
-        error: callError.message,
-      };
-    }
-    const payload = phase === 'call.done' ? { response: result } : { result };
-    const out: Record<string, unknown> = {
-      ...ctx,
-      event: this.eventOf(phase, step, payload, attempt),
-      result,
-      response: result,
-    };
-    // The worker's case context (`_evaluate_case_blocks_with_event`) lifts an http status_code to the top.
-    if (phase === 'call.done' && result && typeof result === 'object' && 'status_code' in result)
-      out.status_code = (result as { status_code: unknown }).status_code;
-    return out;
+    return caseContext(ctx, phase, result, callError, (name, payload) =>
+      this.eventOf(name, step, payload, attempt),
+    );
   }
 
   /** The first `case` whose `when` holds (NoETL: first match wins), or undefined. */
