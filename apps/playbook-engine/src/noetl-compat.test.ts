@@ -505,11 +505,12 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
             tool: { kind: python, code: "x = 1" }
             next: done
           - step: done
-            tool: { kind: python, args: { main: "{{ start }}", bare: "{{ bare }}" }, code: "result = {'main': main, 'bare': bare}" }
+            tool: { kind: python, args: { main: "{{ start }}", bare: "{{ bare }}" }, code: "result = {'main': main, 'bare': bare, 'ctx': context['execution_id'] == execution_id}" }
       `,
     );
     expect(detail.result).toEqual({
       main: [11, 21, 31],
+      ctx: true,
       bare: {
         status: 'success',
         message: 'Code executed without explicit result variable',

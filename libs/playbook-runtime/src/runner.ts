@@ -639,7 +639,12 @@ export class ExecutionRunner {
     if (kind === 'http') config = applyHttpOverrides(config, args);
     let callArgs = args;
     if (kind === 'python') {
-      callArgs = { workload: this.workload, vars: this.vars, ...args };
+      callArgs = {
+        workload: this.workload,
+        vars: this.vars,
+        execution_id: this.execution.executionId,
+        ...args,
+      };
       // NoETL injects `data` from the context when the args lack it (a sink's response, or a `data` variable).
       if (!('data' in args)) {
         const data = ctx.data !== undefined ? ctx.data : ctx.result;

@@ -11,7 +11,7 @@
  * Step semantics (NoETL's `noetl/tools/python/executor.py`): the args are Python variables (strings
  * that hold a JSON or Python list/dict literal are parsed first) and `result` is the result; without a
  * `result`, the result is NoETL's status object `{status: "success", message, locals_count, locals_keys}`.
- * `context` (args, workload, vars, data) is a global, as in NoETL. When the code defines `main(...)`, main is called with keyword arguments taken from the args (then
+ * `context` (args, workload, vars, data, execution_id) is a global, as in NoETL. When the code defines `main(...)`, main is called with keyword arguments taken from the args (then
  * from `data` and the step context) and its return value is the result.
  */
 export const HARNESS_SOURCE = String.raw`
@@ -47,7 +47,7 @@ def _apply_limits(limits):
 
 def _context(args):
     context = {"args": args}
-    for key in ("workload", "vars", "data"):
+    for key in ("workload", "vars", "data", "execution_id"):
         if key in args:
             context[key] = args[key]
     return context
