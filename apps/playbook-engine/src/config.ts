@@ -36,6 +36,8 @@ export const engineEnv = {
   ENGINE_MAX_LOOP_ITEMS: envVar.int(10_000, 1, 10_000_000),
   ENGINE_STEP_TIMEOUT_S: envVar.int(300, 1, 86_400),
   ENGINE_MAX_RETRY_ATTEMPTS: envVar.int(10, 1, 1_000),
+  /** Times one step may run in one execution (loop-back cycles, case.then retry and call). */
+  ENGINE_MAX_STEP_VISITS: envVar.int(100, 1, 1_000_000),
   /** Python helper processes that render templates (Jinja2 sandbox). */
   TEMPLATE_HELPERS: envVar.int(2, 1, 64),
   /** Time budget of one render. */

@@ -117,7 +117,16 @@ export class Engine {
 
   /** Validates and registers a playbook; a path registered again gets the next version. */
   async register(content: string): Promise<CatalogRecord> {
-    return this.store(content, await this.validated(content));
+    return (await this.registerChecked(content)).record;
+  }
+
+  /**
+   * Registers like `register` and also answers the validation warnings: keys NoETL accepts and ignores,
+   * duplicate YAML keys and step names (see docs/noetl-dsl.md).
+   */
+  async registerChecked(content: string): Promise<{ record: CatalogRecord; warnings: Problem[] }> {
+    const { playbook, warnings } = await this.checked(content);
+    return { record: await this.store(content, playbook), warnings };
   }
 
   /** Registers unless the latest version of the path has exactly this content. */
@@ -129,11 +138,15 @@ export class Engine {
   }
 
   private async validated(content: string): Promise<Playbook> {
+    return (await this.checked(content)).playbook;
+  }
+
+  private async checked(content: string): Promise<{ playbook: Playbook; warnings: Problem[] }> {
     const checked = validatePlaybookText(content);
     if (!checked.ok) throw new PlaybookInvalidError(checked.problems);
     const problems = await templateProblems(this.deps.templates, checked.playbook);
     if (problems.length > 0) throw new PlaybookInvalidError(problems);
-    return checked.playbook;
+    return { playbook: checked.playbook, warnings: checked.warnings };
   }
 
   private store(content: string, playbook: Playbook): Promise<CatalogRecord> {

@@ -155,6 +155,7 @@ export async function createEngineService(
       maxLoopItems: config.ENGINE_MAX_LOOP_ITEMS,
       stepTimeoutMs: config.ENGINE_STEP_TIMEOUT_S * 1000,
       maxRetryAttempts: config.ENGINE_MAX_RETRY_ATTEMPTS,
+      maxStepVisits: config.ENGINE_MAX_STEP_VISITS,
       maxDepth: config.ENGINE_MAX_PLAYBOOK_DEPTH,
       maxChildren: config.ENGINE_MAX_CHILD_EXECUTIONS,
     },

@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { normalizeNoetlPlaybook } from './noetl-forms.js';
 
 /**
  * What a playbook declares for Actions, in its `metadata`:
@@ -75,7 +76,8 @@ function callOf(owner: string, tool: unknown): NestedCall | undefined {
 
 /** Reads the parts of a registered playbook that rendering needs; throws a message naming the problem. */
 export function outlinePlaybook(content: string): PlaybookOutline {
-  const doc: unknown = parse(content);
+  // NoETL's forms (workbook `task`, playbook `payload`, …) read as the engine runs them.
+  const doc: unknown = normalizeNoetlPlaybook(parse(content, { uniqueKeys: false })).value;
   if (!isRecord(doc)) throw new Error('the playbook is not a mapping');
   const metadata = isRecord(doc.metadata) ? doc.metadata : {};
   const input = playbookInputDeclSchema.safeParse(metadata.input ?? {});

@@ -6,9 +6,17 @@ import { playbookInputDeclSchema, playbookOutputDeclSchema } from './declaration
 export const TOOL_KINDS = ['http', 'postgres', 'playbook', 'workbook', 'noop', 'python', 'auth'] as const;
 export type ToolKind = (typeof TOOL_KINDS)[number];
 
+/**
+ * Step names as NoETL allows them (any word; results are addressable in templates by names that are
+ * identifiers); never a name that would reach an object's prototype.
+ */
 const stepName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a step name of letters, digits and _ (not starting with a digit)');
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,127}$/,
+    'a step name of letters, digits, _, ., / and - (at most 128)',
+  )
+  .refine((n) => !['__proto__', 'constructor', 'prototype'].includes(n), { message: 'a reserved step name' });
 const record = z.record(z.string(), z.unknown());
 
 /** A catalog path: relative segments of letters, digits, `_`, `.`, `-`; no `.` or `..` segment; at most 255 characters. */
@@ -25,6 +33,8 @@ const seconds = z.union([z.number().positive(), z.string().min(1)]);
 export const httpToolSchema = z
   .object({
     kind: z.literal('http'),
+    /** The name of the stored credential the request is authenticated with. */
+    auth: z.string().min(1).optional(),
     method: z
       .string()
       .regex(
@@ -36,6 +46,8 @@ export const httpToolSchema = z
     headers: z.record(z.string(), z.unknown()).optional(),
     params: record.optional(),
     body: z.unknown().optional(),
+    /** Arguments merged under the step's `args` (NoETL's worker does the same). */
+    args: record.optional(),
   })
   .strict();
 
@@ -46,6 +58,7 @@ export const postgresToolSchema = z
     command: z.string().min(1).optional(),
     query: z.string().min(1).optional(),
     params: z.array(z.unknown()).optional(),
+    args: record.optional(),
   })
   .strict()
   .refine((t) => t.command !== undefined || t.query !== undefined, {
@@ -69,7 +82,24 @@ export const workbookToolSchema = z
 
 export const noopToolSchema = z.object({ kind: z.literal('noop'), result: z.unknown().optional() }).strict();
 
-export const pythonToolSchema = z.object({ kind: z.literal('python'), code: z.string().min(1) }).strict();
+/** NoETL's python `libs`: `{alias: module}` or `{alias: {from: package, import: name}}`, imported before the code. */
+const moduleName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a python module name');
+export const pythonLibsSchema = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a python name'),
+  z.union([moduleName, z.object({ from: moduleName, import: moduleName }).strict()]),
+);
+
+export const pythonToolSchema = z
+  .object({
+    kind: z.literal('python'),
+    code: z.string().min(1),
+    args: record.optional(),
+    libs: pythonLibsSchema.optional(),
+    env: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 
 export const AUTH_ACTIONS = ['login', 'validate_session', 'check_access', 'logout'] as const;
 export const authToolSchema = z
@@ -103,17 +133,57 @@ export type ToolConfig = z.infer<typeof looseToolSchema>;
 const nextTarget = z.union([stepName, z.object({ step: stepName, args: record.optional() }).strict()]);
 export const nextSchema = z.union([stepName, z.array(nextTarget).min(1)]);
 
+/**
+ * `case.then` retry (NoETL `_process_then_actions`): re-runs the step. With any of `params`, `url`, `method`,
+ * `headers`, `body`, `data` it is a pagination retry (those become the re-run's args); otherwise it re-runs
+ * while the attempt is below `max_attempts` (default 3), after `delay` seconds (`backoff`: linear or exponential).
+ */
+export const thenRetrySchema = z
+  .object({
+    max_attempts: z.number().int().min(1).max(1000).optional(),
+    delay: z.number().min(0).max(3600).optional(),
+    backoff: z.enum(['linear', 'exponential']).optional(),
+    args: record.optional(),
+    params: record.optional(),
+    url: z.string().optional(),
+    method: z.string().optional(),
+    headers: record.optional(),
+    body: z.unknown().optional(),
+    data: z.unknown().optional(),
+  })
+  .strict();
+
+/** `case.then` collect: accumulates the response (or the part at `path`) over pagination retries. */
+export const collectSchema = z
+  .object({
+    strategy: z.enum(['append', 'extend', 'replace']).default('append'),
+    path: z.string().min(1).optional(),
+    into: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** `case.then` sink: a tool call that stores the step's response; its result does not change the step's. */
+export const sinkSchema = z.object({ tool: looseToolSchema }).strict();
+
+export const thenActionSchema = z
+  .object({
+    next: nextSchema.optional(),
+    set: record.optional(),
+    result: z.unknown().optional(),
+    fail: z.union([z.string(), z.boolean()]).optional(),
+    retry: thenRetrySchema.optional(),
+    collect: collectSchema.optional(),
+    sink: sinkSchema.optional(),
+    call: z.object({ step: stepName, args: record.optional() }).strict().optional(),
+  })
+  .strict();
+export type ThenAction = z.infer<typeof thenActionSchema>;
+
 export const caseSchema = z
   .object({
     when: z.union([z.string().min(1), z.boolean()]),
-    then: z
-      .object({
-        next: nextSchema.optional(),
-        set: record.optional(),
-        result: z.unknown().optional(),
-        fail: z.union([z.string(), z.boolean()]).optional(),
-      })
-      .strict(),
+    /** Canonical form: a list of actions (a single mapping is read as a list of one). */
+    then: z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(thenActionSchema)),
   })
   .strict();
 
@@ -127,8 +197,11 @@ export const stepSchema = z
     loop: z
       .object({
         in: z.union([z.string().min(1), z.array(z.unknown())]),
-        iterator: stepName,
-        mode: z.enum(['sequential', 'parallel']).default('sequential'),
+        iterator: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an iterator name of letters, digits and _'),
+        mode: z
+          .enum(['sequential', 'parallel', 'async'])
+          .default('sequential')
+          .transform((m) => (m === 'async' ? 'parallel' : m)),
       })
       .strict()
       .optional(),

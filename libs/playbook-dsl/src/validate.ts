@@ -1,6 +1,9 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Problem } from '@switchyard/engine-client';
+import { formatPath } from './format-path.js';
+import { normalizeNoetlPlaybook } from './noetl-forms.js';
+import { duplicateKeyWarnings } from './yaml-duplicates.js';
 import {
   nextTargets,
   playbookSchema,
@@ -10,17 +13,16 @@ import {
   type ToolKind,
 } from './schema.js';
 
-export type ValidationResult = { ok: true; playbook: Playbook } | { ok: false; problems: Problem[] };
+/**
+ * The outcome of checking a playbook. `warnings` name what was accepted but has no effect, or was read
+ * differently (NoETL keys it ignores, duplicate YAML keys, duplicate step names); registration answers
+ * may pass them on.
+ */
+export type ValidationResult =
+  | { ok: true; playbook: Playbook; warnings: Problem[] }
+  | { ok: false; problems: Problem[]; warnings: Problem[] };
 
-/** `['workflow', 1, 'next', 0]` → `workflow[1].next[0]` */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(root)';
-}
+export { formatPath };
 
 function issuesToProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): Problem[] {
   return error.issues.map((issue) => {
@@ -37,12 +39,17 @@ function issuesToProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> 
 /** Parses YAML (or JSON) playbook text and checks it fully; every problem comes with its path. */
 export function validatePlaybookText(content: string): ValidationResult {
   if (content.includes('\u0000')) {
-    return { ok: false, problems: [{ path: '(content)', message: 'the content contains a NUL byte (\\u0000)' }] };
+    return {
+      ok: false,
+      problems: [{ path: '(content)', message: 'the content contains a NUL byte (\\u0000)' }],
+      warnings: [],
+    };
   }
-  const doc = parseDocument(content, { prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(content, { prettyErrors: true, uniqueKeys: false });
   if (doc.errors.length > 0) {
     return {
       ok: false,
+      warnings: [],
       problems: doc.errors.map((e) => ({
         path: '(yaml)',
         message: (e.message.split('\n')[0] ?? e.message).replace(/:$/, ''),
@@ -54,15 +61,18 @@ export function validatePlaybookText(content: string): ValidationResult {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // e.g. an alias bomb: "Excessive alias count indicates a resource exhaustion attack".
-    return { ok: false, problems: [{ path: '(yaml)', message: (error as Error).message }] };
+    return { ok: false, problems: [{ path: '(yaml)', message: (error as Error).message }], warnings: [] };
   }
-  return validatePlaybook(value);
+  const checked = validatePlaybook(value);
+  return { ...checked, warnings: [...duplicateKeyWarnings(doc), ...checked.warnings] };
 }
 
-export function validatePlaybook(value: unknown): ValidationResult {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+/** Checks a parsed playbook; NoETL's forms are first rewritten into canonical ones (see noetl-forms.ts). */
+export function validatePlaybook(input: unknown): ValidationResult {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return {
       ok: false,
+      warnings: [],
       problems: [
         {
           path: '(root)',
@@ -71,17 +81,24 @@ export function validatePlaybook(value: unknown): ValidationResult {
       ],
     };
   }
+  const normalized = normalizeNoetlPlaybook(input);
+  const { value, warnings } = normalized;
   const parsed = playbookSchema.safeParse(value);
   if (!parsed.success) {
     // Report structure problems and, where the workflow shape allows, graph problems as well.
     return {
       ok: false,
-      problems: [...issuesToProblems(parsed.error), ...graphProblems(value as Partial<Playbook>, true)],
+      warnings,
+      problems: [
+        ...normalized.problems,
+        ...issuesToProblems(parsed.error),
+        ...graphProblems(value as Partial<Playbook>, true),
+      ],
     };
   }
-  const problems = graphProblems(parsed.data, false);
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, playbook: parsed.data };
+  const problems = [...normalized.problems, ...graphProblems(parsed.data, false)];
+  if (problems.length > 0) return { ok: false, problems, warnings };
+  return { ok: true, playbook: parsed.data, warnings };
 }
 
 function checkTool(
@@ -176,9 +193,24 @@ function graphProblems(playbook: Partial<Playbook>, lenient: boolean): Problem[]
       checkNext(step.next, ['workflow', i, 'next']);
     if (Array.isArray(step.case)) {
       step.case.forEach((c, j) => {
-        if (c && typeof c === 'object' && c.then && typeof c.then === 'object' && c.then.next !== undefined) {
-          checkNext(c.then.next, ['workflow', i, 'case', j, 'then', 'next']);
-        }
+        if (!c || typeof c !== 'object' || !Array.isArray(c.then)) return;
+        c.then.forEach((action, k) => {
+          if (!action || typeof action !== 'object') return;
+          if (action.next !== undefined)
+            checkNext(action.next, ['workflow', i, 'case', j, 'then', k, 'next']);
+          if (action.call && typeof action.call.step === 'string' && !names.has(action.call.step))
+            problems.push({
+              path: formatPath(['workflow', i, 'case', j, 'then', k, 'call', 'step']),
+              message: `call step "${action.call.step}" does not exist`,
+            });
+          if (action.sink && action.sink.tool)
+            checkTool(
+              action.sink.tool,
+              ['workflow', i, 'case', j, 'then', k, 'sink', 'tool'],
+              problems,
+              taskNames,
+            );
+        });
       });
     }
     checkTool(step.tool, ['workflow', i, 'tool'], problems, taskNames);

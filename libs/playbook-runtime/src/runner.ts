@@ -1,6 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nextTargets, type Playbook, type Step, type ToolConfig } from '@switchyard/playbook-dsl';
+import {
+  nextTargets,
+  type Playbook,
+  type Step,
+  type ThenAction,
+  type ToolConfig,
+} from '@switchyard/playbook-dsl';
+import { caseContext, errorAnswer, parseJsonStrings, type CasePhase } from './case-context.js';
+import { applyHttpOverrides } from './http-overrides.js';
 import { Limiter } from './limiter.js';
+import { collectPage, withCollected, type PageCollection } from './pagination.js';
+import { withImports } from './python-imports.js';
+import { reachability } from './reachability.js';
 import type { EventLog, NewEvent, RunnerLimits, Templates, ToolInvoker } from './types.js';
 
 export interface RunnerExecution {
@@ -22,7 +33,26 @@ export interface RunnerDeps {
   limits: RunnerLimits;
 }
 
-type Target = { step: string; args?: Record<string, unknown> };
+type Target = {
+  step: string;
+  args?: Record<string, unknown>;
+  /** The steps on the path that led here: reaching one of them again is a loop-back, and it runs again. */
+  path?: ReadonlySet<string>;
+  /** Runs even when the step ran before (`case.then` retry and call). */
+  again?: boolean;
+  /** The attempt a `case.then` retry is at (NoETL's `event.attempt`), from 1. */
+  attempt?: number;
+  delayMs?: number;
+};
+
+interface LoopAggregation {
+  results: unknown[];
+  stats: { total: number; success: number; failed: number };
+}
+
+const PAGINATION_KEYS = ['params', 'url', 'method', 'headers', 'body', 'data'] as const;
+const DEFAULT_MAX_STEP_VISITS = 100;
+const DEFAULT_MAX_PAGES = 100;
 
 /** Raised when an execution stops because it was cancelled or another branch failed. */
 class Stopped extends Error {}
@@ -56,7 +86,15 @@ export class ExecutionRunner {
   private readonly steps = new Map<string, Step>();
   private readonly results: Record<string, unknown> = {};
   private readonly vars: Record<string, unknown> = {};
-  private readonly started = new Set<string>();
+  private readonly visits = new Map<string, number>();
+  private readonly reach: Map<string, Set<string>>;
+  /** Steps running now, by task. */
+  private readonly running = new Map<object, string>();
+  /** Join steps waiting for the branches that can still reach them. */
+  private readonly pending = new Map<string, Target>();
+  private readonly pages = new Map<string, PageCollection>();
+  /** The result of the last step that ended a path of the workflow (NoETL's `final_step`). */
+  private finalResult: unknown = null;
   private readonly tasks = new Set<Promise<void>>();
   private readonly workload: Record<string, unknown>;
   private lastResult: unknown = null;
@@ -71,6 +109,7 @@ export class ExecutionRunner {
   ) {
     this.limiter = new Limiter(deps.limits.maxParallel);
     for (const step of playbook.workflow) this.steps.set(step.step, step);
+    this.reach = reachability(playbook.workflow);
     this.workload = { ...(playbook.workload ?? {}), ...execution.args };
   }
 
@@ -112,7 +151,7 @@ export class ExecutionRunner {
         await this.emit({ type: 'playbook.failed', status: 'FAILED', error: this.failure.message });
         return;
       }
-      const result = this.lastResult ?? null;
+      const result = this.finalResult ?? this.lastResult ?? null;
       this.outcome = { status: 'COMPLETED', result };
       if (!(await this.emit({ type: 'workflow.completed', status: 'RUNNING', result }))) return;
       await this.emit({ type: 'playbook.completed', status: 'COMPLETED', result });
@@ -135,15 +174,59 @@ export class ExecutionRunner {
     }
   }
 
-  /** Starts a step once per execution; a step reached again by another branch is not run twice. */
+  /**
+   * Starts a step. Branches that converge on a step join: it waits while a running step can still reach it,
+   * then runs once. Reached again from a step that came after it (a loop-back cycle), or by a `case.then`
+   * retry or call, it runs again, at most `maxStepVisits` times.
+   */
   private schedule(target: Target): void {
-    if (this.failure || this.cancelled || this.started.has(target.step)) return;
-    this.started.add(target.step);
-    const task: Promise<void> = this.runStep(target)
+    if (this.failure || this.cancelled) return;
+    const visits = this.visits.get(target.step) ?? 0;
+    const rerun = target.again === true || target.path?.has(target.step) === true;
+    if (!rerun) {
+      if (visits > 0 || this.pending.has(target.step)) return;
+      if ([...this.running.values()].some((step) => this.reach.get(step)?.has(target.step))) {
+        this.pending.set(target.step, target);
+        return;
+      }
+    }
+    this.start(target, visits);
+  }
+
+  /** Starts the join steps no running step can reach any more. */
+  private releasePending(): void {
+    for (const [name, target] of [...this.pending]) {
+      if ([...this.running.values()].some((step) => this.reach.get(step)?.has(name))) continue;
+      this.pending.delete(name);
+      if (!this.failure && !this.cancelled) this.start(target, this.visits.get(name) ?? 0);
+    }
+  }
+
+  private start(target: Target, visits: number): void {
+    const limit = this.deps.limits.maxStepVisits ?? DEFAULT_MAX_STEP_VISITS;
+    if (visits >= limit) {
+      this.failure = new Error(
+        `step "${target.step}" was reached more than ${limit} times (ENGINE_MAX_STEP_VISITS): a cycle that does not end`,
+      );
+      this.controller.abort(new Stopped(this.failure.message));
+      return;
+    }
+    this.visits.set(target.step, visits + 1);
+    const path = new Set(target.path ?? []);
+    path.add(target.step);
+    const token = {};
+    this.running.set(token, target.step);
+    const task: Promise<void> = (async () => {
+      if (target.delayMs)
+        await sleep(target.delayMs, undefined, { signal: this.controller.signal }).catch(() => undefined);
+      return this.runStep(target);
+    })()
       .then((next) => {
-        for (const t of next) this.schedule(t);
+        this.running.delete(token);
+        for (const t of next) this.schedule({ ...t, path });
       })
       .catch((error: unknown) => {
+        this.running.delete(token);
         if (error instanceof Stopped || this.cancelled) return;
         if (!this.failure) {
           this.failure = error instanceof Error ? error : new Error(String(error));
@@ -152,19 +235,41 @@ export class ExecutionRunner {
         }
       })
       .finally(() => {
+        this.running.delete(token);
+        this.releasePending();
         this.tasks.delete(task);
       });
     this.tasks.add(task);
   }
 
+  /**
+   * The template context, as NoETL's `ExecutionState.get_render_context` builds it: step results by name
+   * over the variables (`set` values, then the workload and run args) at the top level, plus `workload`,
+   * `vars`, `steps`, `execution_id` and `job`.
+   */
   private context(extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const id = this.execution.executionId;
     return {
+      ...this.workload,
+      ...this.vars,
       ...this.results,
       steps: this.results,
       workload: this.workload,
       vars: this.vars,
-      execution_id: this.execution.executionId,
+      execution_id: id,
+      job: { uuid: id, execution_id: id, id },
       ...extra,
+    };
+  }
+
+  private eventOf(name: string, step: string, payload: Record<string, unknown> = {}, attempt = 1) {
+    return {
+      name,
+      step,
+      payload,
+      attempt,
+      execution_id: this.execution.executionId,
+      path: this.execution.path,
     };
   }
 
@@ -172,23 +277,6 @@ export class ExecutionRunner {
     const reason: unknown = this.controller.signal.reason;
     if (this.controller.signal.aborted)
       throw reason instanceof Stopped ? reason : new Stopped(message(reason));
-  }
-
-  /**
-   * A `case.when`. After a failed call there is no response: a condition that cannot be evaluated then (it reads
-   * `response.status_code`, say) does not match, and the call's own error decides the step.
-   */
-  private async condition(
-    when: string | boolean,
-    ctx: Record<string, unknown>,
-    callError: Error | undefined,
-  ): Promise<boolean> {
-    try {
-      return await this.deps.templates.evaluateCondition(when, ctx);
-    } catch (error) {
-      if (callError && error instanceof Error && error.name === 'TemplateError') return false;
-      throw error;
-    }
   }
 
   private async render<T>(value: unknown, ctx: Record<string, unknown>): Promise<T> {
@@ -199,10 +287,10 @@ export class ExecutionRunner {
     const name = target.step;
     const step = this.steps.get(name);
     if (!step) throw new Error(`step "${name}" does not exist`);
+    const attempt = target.attempt ?? 1;
     this.checkStopped();
     if (!(await this.emit({ type: 'step.enter', step: name }))) throw new Stopped('execution ended');
-    const event = { execution_id: this.execution.executionId, step: name, path: this.execution.path };
-    let ctx = this.context({ event });
+    let ctx = this.context({ event: this.eventOf('step.enter', name, {}, attempt) });
     let result: unknown = null;
     let callError: Error | undefined;
     const calls = step.tool !== undefined || step.loop !== undefined;
@@ -219,6 +307,14 @@ export class ExecutionRunner {
       this.checkStopped();
       callError = error instanceof Error ? error : new Error(String(error));
     }
+    if (step.tool && !step.loop) {
+      try {
+        await this.runSinks(step, ctx, result, callError, attempt);
+      } catch (error) {
+        this.checkStopped();
+        callError ??= error instanceof Error ? error : new Error(String(error));
+      }
+    }
     this.checkStopped();
     if (calls) {
       const ok = await this.emit(
@@ -229,47 +325,212 @@ export class ExecutionRunner {
       if (!ok) throw new Stopped('execution ended');
     }
 
-    let caseCtx: Record<string, unknown> = { ...ctx, result, response: result, error: callError?.message };
-    let next: Target[] | undefined;
-    let handled = false;
+    const targets: Target[] = [];
+    let retrying = false;
+    let caseCtx: Record<string, unknown> = ctx;
     try {
-      for (const branch of step.case ?? []) {
-        if (!(await this.condition(branch.when, caseCtx, callError))) continue;
-        handled = true;
-        const then = branch.then;
-        if (then.set) Object.assign(this.vars, await this.render<Record<string, unknown>>(then.set, caseCtx));
-        if (then.result !== undefined) result = await this.render(then.result, caseCtx);
-        if (then.fail !== undefined && then.fail !== false) {
-          const reason =
-            typeof then.fail === 'string'
-              ? String(await this.render(then.fail, caseCtx))
-              : `case at step "${name}" failed the execution`;
-          throw new Error(reason);
-        }
-        if (then.next !== undefined) next = nextTargets(then.next);
-        break;
+      const phases: CasePhase[] = step.loop
+        ? ['loop.done', 'step.exit']
+        : calls
+          ? [callError ? 'call.error' : 'call.done', 'step.exit']
+          : ['step.exit'];
+      let matched: ThenAction[] | undefined;
+      let phase: CasePhase = 'step.exit';
+      for (const p of phases) {
+        caseCtx = this.caseContext(ctx, name, p, result, callError, attempt);
+        matched = await this.firstMatch(step, caseCtx);
+        phase = p;
+        if (matched) break;
       }
-      if (callError && !handled) throw callError;
+      let handled = false;
+      for (const action of matched ?? []) {
+        const outcome = await this.applyAction(step, action, caseCtx, { result, phase, attempt, callError });
+        if (outcome.result !== undefined) {
+          result = outcome.result.value;
+          handled = true;
+          caseCtx = { ...caseCtx, result, response: result };
+        }
+        if (outcome.retry) retrying = true;
+        targets.push(...outcome.targets);
+      }
+      if (callError && targets.length === 0 && !handled) throw callError;
+      // A handled failure leaves NoETL's error answer as the step's result (step.exit carries error_response).
+      if (callError && !handled) result = errorAnswer(callError);
+      if (!retrying) {
+        const pages = this.pages.get(name);
+        if (pages) {
+          result = withCollected(result, pages);
+          this.pages.delete(name);
+        }
+      }
       caseCtx = { ...caseCtx, result, response: result };
-      if (step.vars) Object.assign(this.vars, await this.render<Record<string, unknown>>(step.vars, caseCtx));
+      if (step.vars)
+        Object.assign(
+          this.vars,
+          parseJsonStrings(await this.render<Record<string, unknown>>(step.vars, caseCtx)),
+        );
     } catch (error) {
       this.checkStopped();
       const failure = `step "${name}" failed: ${message(error)}`;
       await this.emit({ type: 'step.exit', step: name, error: failure });
       throw new Error(failure);
     }
-    this.results[name] = result;
-    if (result !== null && result !== undefined) this.lastResult = result;
+    if (!retrying) {
+      this.results[name] = result;
+      if (result !== null && result !== undefined) this.lastResult = result;
+    }
     if (!(await this.emit({ type: 'step.exit', step: name, result }))) throw new Stopped('execution ended');
-    return next ?? nextTargets(step.next);
+    const next = targets.length > 0 ? targets : nextTargets(step.next);
+    // A step that leads nowhere ends its path; NoETL reports that step's result as the workflow's.
+    if (next.length === 0 && result !== null && result !== undefined) this.finalResult = result;
+    return next;
   }
 
-  /** Runs a step's tool once per item; the iterator and index are visible to the step's args and tool. */
+  private caseContext(
+    ctx: Record<string, unknown>,
+    step: string,
+    phase: CasePhase,
+    result: unknown,
+    callError: Error | undefined,
+    attempt: number,
+  ): Record<string, unknown> {
+    return caseContext(ctx, phase, result, callError, (name, payload) =>
+      this.eventOf(name, step, payload, attempt),
+    );
+  }
+
+  /** The first `case` whose `when` holds (NoETL: first match wins), or undefined. */
+  private async firstMatch(step: Step, ctx: Record<string, unknown>): Promise<ThenAction[] | undefined> {
+    for (const branch of step.case ?? []) if (await this.holds(branch.when, ctx)) return branch.then;
+    return undefined;
+  }
+
+  /**
+   * A `when`; one that fails to render (e.g. an attribute of something undefined) does not hold, as in NoETL's
+   * `_evaluate_condition`. Syntax errors and exceeded budgets still fail the step.
+   */
+  private async holds(when: string | boolean, ctx: Record<string, unknown>): Promise<boolean> {
+    try {
+      return await this.deps.templates.evaluateCondition(when, ctx);
+    } catch (error) {
+      const code = (error as { name?: unknown; code?: unknown }).code;
+      if ((error as Error).name === 'TemplateError' && code === 'TEMPLATE_ERROR') {
+        this.deps.logger.debug(
+          { executionId: this.execution.executionId, when, err: error },
+          'case condition did not render; it does not hold',
+        );
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * One `case.then` action, as NoETL's `_process_then_actions` reads it: next, set, result, fail,
+   * collect, retry (pagination or plain), call. Sinks ran with the call (see runSinks).
+   */
+  private async applyAction(
+    step: Step,
+    action: ThenAction,
+    ctx: Record<string, unknown>,
+    at: { result: unknown; phase: CasePhase; attempt: number; callError: Error | undefined },
+  ): Promise<{ targets: Target[]; result?: { value: unknown }; retry?: boolean }> {
+    const targets: Target[] = [];
+    let result: { value: unknown } | undefined;
+    let retry = false;
+    if (action.next !== undefined) {
+      for (const t of nextTargets(action.next)) {
+        const args = t.args ? await this.render<Record<string, unknown>>(t.args, ctx) : {};
+        // NoETL hands a loop's aggregated result to the step after loop.done as `loop_results`.
+        if (at.phase === 'loop.done' && !('loop_results' in args)) args.loop_results = at.result;
+        targets.push({ step: t.step, args });
+      }
+    }
+    if (action.set) Object.assign(this.vars, await this.render<Record<string, unknown>>(action.set, ctx));
+    if (action.result !== undefined) {
+      const spec = action.result;
+      if (spec && typeof spec === 'object' && !Array.isArray(spec) && 'from' in spec) {
+        const from = String((spec as { from: unknown }).from);
+        if (from in this.vars) result = { value: this.vars[from] };
+      } else result = { value: await this.render(spec, ctx) };
+    }
+    if (action.fail !== undefined && action.fail !== false) {
+      const reason =
+        typeof action.fail === 'string'
+          ? String(await this.render(action.fail, ctx))
+          : `case at step "${step.step}" failed the execution`;
+      throw new Error(reason);
+    }
+    const maxPages = this.deps.limits.maxPaginationPages ?? DEFAULT_MAX_PAGES;
+    if (action.collect) {
+      const pages = this.pages.get(step.step) ?? { items: [], pages: 0 };
+      this.pages.set(step.step, pages);
+      collectPage(pages, action.collect, ctx.response);
+    }
+    if (action.retry) {
+      const spec = action.retry;
+      if (PAGINATION_KEYS.some((k) => spec[k] !== undefined)) {
+        // A pagination retry: the step runs again with the new request parts as its args.
+        if ((this.pages.get(step.step)?.pages ?? 0) < maxPages) {
+          const overrides: Record<string, unknown> = {};
+          for (const k of PAGINATION_KEYS) if (spec[k] !== undefined) overrides[k] = spec[k];
+          const args = await this.render<Record<string, unknown>>(overrides, ctx);
+          targets.push({ step: step.step, args, again: true, attempt: at.attempt + 1 });
+          retry = true;
+        }
+      } else if (at.attempt < (spec.max_attempts ?? 3)) {
+        const delay = (spec.delay ?? 0) * (spec.backoff === 'exponential' ? 2 ** (at.attempt - 1) : 1);
+        const args = spec.args ? await this.render<Record<string, unknown>>(spec.args, ctx) : {};
+        targets.push({
+          step: step.step,
+          args,
+          again: true,
+          attempt: at.attempt + 1,
+          delayMs: Math.min(delay, 3600) * 1000,
+        });
+        retry = true;
+      }
+    }
+    if (action.call) {
+      const args = action.call.args ? await this.render<Record<string, unknown>>(action.call.args, ctx) : {};
+      targets.push({ step: action.call.step, args, again: true });
+    }
+    return { targets, ...(result ? { result } : {}), ...(retry ? { retry } : {}) };
+  }
+
+  /**
+   * Sinks run right after a call, as NoETL's worker runs them (`_execute_case_sinks`): the first `case`
+   * that holds for the call (event `call.done` or `call.error`) and has a sink runs the sink's tool with
+   * the response as `result`, `response`, `this` and `data`. A failing sink fails the step.
+   */
+  private async runSinks(
+    step: Step,
+    ctx: Record<string, unknown>,
+    result: unknown,
+    callError: Error | undefined,
+    attempt: number,
+  ): Promise<void> {
+    if (!(step.case ?? []).some((c) => c.then.some((a) => a.sink))) return;
+    const phase: CasePhase = callError ? 'call.error' : 'call.done';
+    const caseCtx = this.caseContext(ctx, step.step, phase, result, callError, attempt);
+    const actions = await this.firstMatch(step, caseCtx);
+    for (const action of actions ?? []) {
+      if (!action.sink) continue;
+      const sinkCtx = { ...caseCtx, this: caseCtx.response, data: caseCtx.response };
+      await this.callTool(step, action.sink.tool, sinkCtx, 1);
+    }
+  }
+
+  /**
+   * Runs a step's tool once per item; the iterator and index are visible to the step's args and tool. The
+   * step's result is NoETL's loop aggregation (`ExecutionState.get_loop_aggregation`):
+   * `{ results: [per item, in order], stats: { total, success, failed } }`.
+   */
   private async runLoop(
     step: Step,
     ctx: Record<string, unknown>,
     rawArgs: Record<string, unknown>,
-  ): Promise<unknown[]> {
+  ): Promise<LoopAggregation> {
     const loop = step.loop!;
     const items = await this.render(loop.in, ctx);
     if (!Array.isArray(items)) {
@@ -284,10 +545,16 @@ export class ExecutionRunner {
     }
     const results: unknown[] = new Array(items.length).fill(null);
     const runItem = async (item: unknown, index: number) => {
-      const loopCtx = { ...ctx, [loop.iterator]: item, loop_index: index, loop: { index, item } };
+      const loopCtx = {
+        ...ctx,
+        [loop.iterator]: item,
+        loop_index: index,
+        loop: { index, item, first: index === 0, length: items.length, done: false },
+      };
       const args = await this.render<Record<string, unknown>>(rawArgs, loopCtx);
       const itemCtx = { ...loopCtx, args };
       const value = step.tool ? await this.callWithRetry(step, step.tool, itemCtx) : item;
+      if (step.tool) await this.runSinks(step, itemCtx, value, undefined, 1);
       results[index] = value;
       if (
         !(await this.emit({ type: 'loop.item', step: step.step, result: { index, item, result: value } }))
@@ -302,9 +569,13 @@ export class ExecutionRunner {
     } else {
       for (let i = 0; i < items.length; i++) await runItem(items[i], i);
     }
-    if (!(await this.emit({ type: 'loop.done', step: step.step, result: results })))
+    const aggregation: LoopAggregation = {
+      results,
+      stats: { total: results.length, success: results.length, failed: 0 },
+    };
+    if (!(await this.emit({ type: 'loop.done', step: step.step, result: aggregation })))
       throw new Stopped('execution ended');
-    return results;
+    return aggregation;
   }
 
   private async callWithRetry(step: Step, tool: ToolConfig, ctx: Record<string, unknown>): Promise<unknown> {
@@ -354,12 +625,32 @@ export class ExecutionRunner {
       kind = task.tool.kind;
       rawTool = task.tool;
     }
-    const { kind: _kind, code, ...rest } = rawTool;
-    const config = {
+    const { kind: _kind, code, libs, ...rest } = rawTool;
+    if (rest.args !== undefined && kind !== 'playbook' && kind !== 'workbook') {
+      // NoETL's worker merges the tool's `args` under the step's: `{**tool_config.args, **args}`.
+      const toolArgs = await this.render<Record<string, unknown>>(rest.args, ctx);
+      delete rest.args;
+      args = { ...toolArgs, ...args };
+    }
+    let config: Record<string, unknown> = {
       ...(await this.render<Record<string, unknown>>(rest, ctx)),
-      ...(code !== undefined ? { code } : {}),
+      ...(typeof code === 'string' ? { code: withImports(code, libs) } : {}),
     };
-    const callArgs = kind === 'python' ? { workload: this.workload, vars: this.vars, ...args } : args;
+    if (kind === 'http') config = applyHttpOverrides(config, args);
+    let callArgs = args;
+    if (kind === 'python') {
+      callArgs = {
+        workload: this.workload,
+        vars: this.vars,
+        execution_id: this.execution.executionId,
+        ...args,
+      };
+      // NoETL injects `data` from the context when the args lack it (a sink's response, or a `data` variable).
+      if (!('data' in args)) {
+        const data = ctx.data !== undefined ? ctx.data : ctx.result;
+        if (data !== undefined) callArgs.data = data;
+      }
+    }
     const timeoutMs = await this.timeoutMs(step, ctx);
     return this.limiter.run(async () => {
       this.checkStopped();

@@ -50,6 +50,10 @@ export interface RunnerLimits {
   stepTimeoutMs: number;
   /** Most attempts a `retry` may ask for. */
   maxRetryAttempts: number;
+  /** Times one step may run in one execution (loop-back cycles, `case.then` retry and call); default 100. */
+  maxStepVisits?: number;
+  /** Pages a `collect` + pagination `retry` may gather before retries stop (NoETL's NOETL_PAGINATION_MAX_PAGES); default 100. */
+  maxPaginationPages?: number;
 }
 
 export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
@@ -57,4 +61,6 @@ export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
   maxLoopItems: 10_000,
   stepTimeoutMs: 300_000,
   maxRetryAttempts: 10,
+  maxStepVisits: 100,
+  maxPaginationPages: 100,
 };

@@ -93,7 +93,8 @@ async function send(
 }
 
 /**
- * `http`: method, url, params, headers, body → `{ status_code, headers, body }`. Every destination,
+ * `http`: method, url, params, headers, body → `{ status_code, headers, body, data, url }` (`data` is the
+ * body again, under NoETL's name). Every destination,
  * including each redirect's, passes the egress policy after DNS resolution; redirects are followed
  * here (up to maxRedirects); the whole call has one timeout and the body one size cap.
  */
@@ -122,11 +123,9 @@ export async function runHttpTool(call: ToolCall, settings: HttpSettings): Promi
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers))
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-      return {
-        status_code: res.statusCode,
-        headers,
-        body: parseBody(bytes, String(res.headers['content-type'] ?? '')),
-      };
+      const body = parseBody(bytes, String(res.headers['content-type'] ?? ''));
+      // `data` and `url` as NoETL's http tool answers them (noetl/tools/http/response.py, process_response).
+      return { status_code: res.statusCode, headers, body, data: body, url: spec.url.toString() };
     }
   } catch (error) {
     const known = findToolError(error);

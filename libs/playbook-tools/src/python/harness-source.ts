@@ -8,9 +8,11 @@
  * step left behind, including ones that moved to their own session, then exits with the runner's status
  * (re-raising the signal that killed it).
  *
- * Step semantics: the args are Python variables and `result` is the result; when the code defines
- * `main(...)`, main is called with keyword arguments taken from the args (then from `data` and the
- * step context) and its return value is the result.
+ * Step semantics (NoETL's `noetl/tools/python/executor.py`): the args are Python variables (strings
+ * that hold a JSON or Python list/dict literal are parsed first) and `result` is the result; without a
+ * `result`, the result is NoETL's status object `{status: "success", message, locals_count, locals_keys}`.
+ * `context` (args, workload, vars, data, execution_id) is a global, as in NoETL. When the code defines `main(...)`, main is called with keyword arguments taken from the args (then
+ * from `data` and the step context) and its return value is the result.
  */
 export const HARNESS_SOURCE = String.raw`
 import json, os, resource, signal, sys
@@ -43,13 +45,18 @@ def _apply_limits(limits):
     _limit(resource.RLIMIT_CORE, 0)
 
 
+def _context(args):
+    context = {"args": args}
+    for key in ("workload", "vars", "data", "execution_id"):
+        if key in args:
+            context[key] = args[key]
+    return context
+
+
 def _resolve_kwargs(function, args):
     import inspect
 
-    context = {"args": args}
-    for key in ("workload", "vars", "data"):
-        if key in args:
-            context[key] = args[key]
+    context = _context(args)
     sources = [args]
     for key in ("input", "data"):
         if isinstance(args.get(key), dict):
@@ -81,20 +88,46 @@ def _resolve_kwargs(function, args):
     return kwargs
 
 
+def _coerce(value):
+    if isinstance(value, str):
+        text = value.strip()
+        if (text.startswith("{") and text.endswith("}")) or (text.startswith("[") and text.endswith("]")):
+            try:
+                return json.loads(text)
+            except ValueError:
+                import ast
+
+                try:
+                    return ast.literal_eval(text)
+                except (ValueError, SyntaxError, MemoryError, RecursionError):
+                    return value
+    return value
+
+
 def _run(payload):
-    scope = dict(payload["vars"])
+    given = {name: _coerce(value) for name, value in payload["vars"].items()}
+    scope = dict(given)
     scope["__name__"] = "__step__"
-    scope["result"] = None
+    if "context" not in scope:
+        scope["context"] = _context(given)
     exec(compile(payload["code"], "<step>", "exec"), scope)
     main = scope.get("main")
     if type(main).__name__ == "function":
-        value = main(**_resolve_kwargs(main, payload["vars"]))
+        value = main(**_resolve_kwargs(main, given))
         if type(value).__name__ == "coroutine":
             import asyncio
 
             value = asyncio.run(value)
         return value
-    return scope.get("result")
+    if "result" in scope and ("result" not in given or scope["result"] is not given["result"]):
+        return scope["result"]
+    defined = [name for name in scope if not name.startswith("__") and name not in given and name != "context"]
+    return {
+        "status": "success",
+        "message": "Code executed without explicit result variable",
+        "locals_count": len(defined),
+        "locals_keys": defined,
+    }
 
 
 def _failure(error):

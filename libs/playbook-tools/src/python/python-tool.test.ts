@@ -64,8 +64,32 @@ describe('python tool semantics', () => {
     });
   });
 
-  it('returns None when the code sets no result', async () => {
-    expect(await runPythonTool(call('x = 1'), settings)).toBeNull();
+  it("returns NoETL's status object when the code sets no result", async () => {
+    // noetl/tools/python/executor.py: no `result` variable -> {status, message, locals_count, locals_keys}.
+    expect(await runPythonTool(call('x = 1\ndef f():\n    pass', { a: 1 }), settings)).toEqual({
+      status: 'success',
+      message: 'Code executed without explicit result variable',
+      locals_count: 2,
+      locals_keys: ['x', 'f'],
+    });
+  });
+
+  it('gives the code a `context` global with the args, workload and vars', async () => {
+    expect(
+      await runPythonTool(
+        call('result = [context["args"]["a"], context["workload"]["n"]]', { a: 1, workload: { n: 2 } }),
+        settings,
+      ),
+    ).toEqual([1, 2]);
+  });
+
+  it('parses args holding JSON or Python literals, as NoETL coerces them', async () => {
+    expect(
+      await runPythonTool(
+        call('result = [type(a).__name__, b["k"], c]', { a: "{'k': 1}", b: '{"k": 2}', c: 'x' }),
+        settings,
+      ),
+    ).toEqual(['dict', 2, 'x']);
   });
 
   it('calls main() with keyword arguments from args, then data, honouring defaults and **kwargs', async () => {
