@@ -30,14 +30,17 @@ FROM base AS prod-deps
 ARG APP
 RUN test -n "${APP}" || (echo "build arg APP is required, e.g. --build-arg APP=federation-router" && false)
 COPY --from=manifests /manifests/ ./
+# The engine starts its own workers by default (ENGINE_LOCAL_WORKERS=2), so its image carries the worker too.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    npm ci --omit=dev --no-audit --no-fund --ignore-scripts --workspace "apps/${APP}"
+    npm ci --omit=dev --no-audit --no-fund --ignore-scripts --workspace "apps/${APP}" \
+      $( [ "${APP}" = playbook-engine ] && echo --workspace apps/playbook-worker )
 
 # ---- build: sources, then compile the app and the libraries it depends on --------------------------------
 FROM deps AS build
 ARG APP
 COPY . .
-RUN npx nx run "${APP}:build" --output-style=stream
+RUN npx nx run "${APP}:build" --output-style=stream \
+ && if [ "${APP}" = playbook-engine ]; then npx nx run playbook-worker:build --output-style=stream; fi
 # Stage what the runtime needs: built dist folders and data of every workspace, and the app's files.
 RUN mkdir -p /out/scripts /out/playbooks \
  && for dir in apps/* libs/*; do \

@@ -115,6 +115,13 @@ describe('Dockerfile', () => {
     expect(env).toContain('HOST=0.0.0.0');
   });
 
+  it('gives the engine image the worker too (the engine starts local workers by default)', () => {
+    const ci = stage('prod-deps').instructions.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci'))!;
+    expect(ci.args).toMatch(/playbook-engine.*--workspace apps\/playbook-worker/);
+    const build = stage('build').instructions.find((i) => i.keyword === 'RUN' && i.args.includes('nx run'))!;
+    expect(build.args).toMatch(/playbook-engine.*nx run playbook-worker:build/);
+  });
+
   it('keeps secrets and local state out of the build context', () => {
     const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
     for (const entry of ['.env', '**/node_modules', '**/dist', '**/.data', '.git'])
