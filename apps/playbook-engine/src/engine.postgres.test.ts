@@ -189,7 +189,7 @@ describe('engine on a real Postgres', () => {
       const events = collectEvents(nc, started.execution_id);
       await reached;
       const answer = await b.client.cancelExecution(started.execution_id, { reason: 'from b' });
-      expect(answer.cancelled_execution_ids).toEqual([started.execution_id]);
+      expect(answer.cancelled_executions).toEqual([started.execution_id]);
       await socketClosed; // engine a noticed at its lease renewal and aborted the call
       await a.engine.engine.settle(started.execution_id);
       const got = await events;

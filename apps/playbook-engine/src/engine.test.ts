@@ -662,7 +662,7 @@ describe('cancel', () => {
       const childEvents = collectEvents(nc, child.execution_id);
       const answer = await eng.client.cancelExecution(started.execution_id, { reason: 'test says stop' });
       expect(answer.status).toBe('CANCELLED');
-      expect(answer.cancelled_execution_ids.sort()).toEqual(
+      expect(answer.cancelled_executions.sort()).toEqual(
         [started.execution_id, child.execution_id].sort(),
       );
       const pe = await parentEvents;
@@ -680,7 +680,7 @@ describe('cancel', () => {
       expect((await eng.client.getExecution(child.execution_id)).events).toEqual(ce);
       expect(closed).toBe(1);
       const again = await eng.client.cancelExecution(started.execution_id, {});
-      expect(again.cancelled_execution_ids).toEqual([]);
+      expect(again.cancelled_executions).toEqual([]);
       expect(again.status).toBe('CANCELLED');
     } finally {
       await server.close();
@@ -804,7 +804,7 @@ describe('credentials', () => {
       await keyless.stop();
     }
     await eng.client.deleteCredential('warehouse');
-    expect((await eng.client.listCredentials()).credentials).toEqual([]);
+    expect((await eng.client.listCredentials()).items).toEqual([]);
   });
 });
 

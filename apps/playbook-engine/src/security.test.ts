@@ -83,7 +83,7 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
         database: url.pathname.slice(1),
       },
     });
-    const dev = await eng.client.devToken({ email: `victim-${storage}@example.com`, name: 'Victim' });
+    const dev = await eng.client.devToken({ sub: `victim-${storage}`, email: `victim-${storage}@example.com`, name: 'Victim' });
     const login = await eng.client.runSync({
       path: 'api_integration/auth0/auth0_login',
       args: { auth0_token: dev.token },

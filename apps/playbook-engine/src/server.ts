@@ -8,7 +8,8 @@ import type { EngineConfig } from './config.js';
 import { Engine, PlaybookInvalidError } from './engine.js';
 import { DEFAULT_PLAYBOOKS_DIR, readPlaybookFiles } from './examples.js';
 import { openApiDocument } from './http/openapi.js';
-import { engineRoutes } from './http/routes.js';
+import { engineRouter } from './http/routes.js';
+import { engineErrorBody } from './http/validate.js';
 import { linkNats, type NatsLink } from './nats-link.js';
 import { Outbox } from './outbox.js';
 import { openWorkQueue, type WorkQueue } from './work-queue.js';
@@ -63,6 +64,7 @@ export async function createEngineService(
     logger: deps.logger,
     bodyLimit: config.BODY_LIMIT,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    formatError: engineErrorBody,
   });
   const logger = service.logger;
   if (listenAt.warning) logger.warn(listenAt.warning);
@@ -249,7 +251,7 @@ export async function createEngineService(
     ...(config.ACTIONS_MAX_DEPTH ? { maxDepth: config.ACTIONS_MAX_DEPTH } : {}),
     ...(config.ACTIONS_RECONCILE_MS ? { reconcileMs: config.ACTIONS_RECONCILE_MS } : {}),
   });
-  service.app.use('/api', engineRoutes({ engine, catalog, executions, credentials, devIssuer, health }));
+  service.app.use('/api', engineRouter({ engine, catalog, executions, credentials, devIssuer, health }));
 
   await engine.recover();
   engine.startBackground();

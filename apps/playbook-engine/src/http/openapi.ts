@@ -1,34 +1,15 @@
 import { z } from 'zod';
 import {
-  cancelRequestSchema,
-  cancelResponseSchema,
-  catalogResourceRequestSchema,
-  catalogResourceResponseSchema,
-  credentialRequestSchema,
-  credentialSchema,
-  errorResponseSchema,
-  executeRequestSchema,
-  executionDetailSchema,
-  executionEventsResponseSchema,
-  executionStatusResponseSchema,
-  healthResponseSchema,
-  listCatalogRequestSchema,
-  listCatalogResponseSchema,
-  listCredentialsResponseSchema,
-  listExecutionsResponseSchema,
-  registerCatalogRequestSchema,
-  registerCatalogResponseSchema,
-  runPlaybookRequestSchema,
-  runPlaybookResponseSchema,
-  executionBatchRequestSchema,
-  executionBatchResponseSchema,
   actionSchema,
   actionUserRequestSchema,
   continueRenderingRequestSchema,
   createActionRequestSchema,
   createTypeInstanceRequestSchema,
+  engineRoutes,
+  errorResponseSchema,
   listActionsResponseSchema,
   listTypeInstancesResponseSchema,
+  openApiPaths,
   typeInstanceSchema,
   updateActionRequestSchema,
 } from '@switchyard/engine-client';
@@ -81,7 +62,7 @@ function transition(summary: string, options: Parameters<typeof op>[2] = {}) {
   return { ...operation, responses: { ...operation.responses, ...conflict } };
 }
 
-/** The OpenAPI 3.1 document, generated from the zod schemas that validate requests. */
+/** The OpenAPI 3.1 document: engine routes from their declarations, Actions from the schemas that validate them. */
 export function openApiDocument(version = '0.1.0') {
   return {
     openapi: '3.1.0',
@@ -89,82 +70,12 @@ export function openApiDocument(version = '0.1.0') {
       title: 'Switchyard playbook engine',
       version,
       description:
-        'NoETL-compatible REST API: catalog, executions, event log. Events are also published on NATS.',
+        'NoETL 2.5-compatible REST API (catalog, executions, credentials, events) with our extensions ' +
+        '(`x-origin: switchyard`), and the Actions API. Every route needs `Authorization: Bearer <ENGINE_API_TOKEN>` ' +
+        'except GET /api/health. Errors answer FastAPI\'s `{detail}` plus `code`. Execution events are also published on NATS.',
     },
     paths: {
-      '/api/health': { get: op('Engine health', healthResponseSchema) },
-      '/api/catalog/register': {
-        post: op('Register a playbook (a new version per registration)', registerCatalogResponseSchema, {
-          body: registerCatalogRequestSchema,
-          status: '201',
-        }),
-      },
-      '/api/catalog/list': {
-        post: op('List catalog entries', listCatalogResponseSchema, { body: listCatalogRequestSchema }),
-      },
-      '/api/catalog/resource': {
-        post: op('One catalog entry with its content', catalogResourceResponseSchema, {
-          body: catalogResourceRequestSchema,
-        }),
-      },
-      '/api/run/playbook': {
-        post: op('Start an execution by path; returns at once', runPlaybookResponseSchema, {
-          body: runPlaybookRequestSchema,
-          status: '202',
-        }),
-      },
-      '/api/execute': {
-        post: op('Start an execution by path or catalog_id', runPlaybookResponseSchema, {
-          body: executeRequestSchema,
-          status: '202',
-        }),
-      },
-      '/api/executions': {
-        get: op('List executions', listExecutionsResponseSchema, {
-          params: ['status', 'path', 'parent_execution_id', 'limit', 'offset'].map((name) => ({
-            name,
-            in: 'query',
-            required: false,
-            schema: { type: name === 'limit' || name === 'offset' ? 'integer' : 'string' },
-          })),
-        }),
-      },
-      '/api/executions/{id}': {
-        get: op('An execution with its events', executionDetailSchema, { params: [idParam] }),
-      },
-      '/api/executions/batch': {
-        post: op(
-          'Several executions with their events (at most 100 ids; unknown ids are left out)',
-          executionBatchResponseSchema,
-          {
-            body: executionBatchRequestSchema,
-          },
-        ),
-      },
-      '/api/executions/{id}/status': {
-        get: op('An execution status', executionStatusResponseSchema, { params: [idParam] }),
-      },
-      '/api/executions/{id}/events': {
-        get: op('Events of an execution from a seq', executionEventsResponseSchema, {
-          params: [
-            idParam,
-            { name: 'from_seq', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
-          ],
-        }),
-      },
-      '/api/executions/{id}/cancel': {
-        post: op('Cancel an execution (cascade to children by default)', cancelResponseSchema, {
-          body: cancelRequestSchema,
-          params: [idParam],
-        }),
-      },
-      '/api/credentials': {
-        get: op('List credentials (never their data)', listCredentialsResponseSchema),
-        post: op('Create or replace a credential; data is encrypted at rest', credentialSchema, {
-          body: credentialRequestSchema,
-          status: '201',
-        }),
-      },
+      ...openApiPaths(engineRoutes),
       '/api/actions': {
         get: op(
           'List Actions, filtered by phase, nameRegex or interfaceRef (playbook path)',
@@ -205,9 +116,6 @@ export function openApiDocument(version = '0.1.0') {
       },
       '/api/typeinstances/{id}': {
         get: op('One TypeInstance', typeInstanceSchema, { params: [idParam] }),
-      },
-      '/api/credentials/{name}': {
-        delete: op('Delete a credential', credentialSchema, { params: [{ ...idParam, name: 'name' }] }),
       },
     },
   };

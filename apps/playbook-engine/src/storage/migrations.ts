@@ -1,4 +1,5 @@
 import { ACTIONS_MIGRATION } from '../actions/migration.js';
+import { NOETL_REST_MIGRATION } from './noetl-migration.js';
 import type { Database } from './database.js';
 
 /** The engine's schema, one entry per version; the same SQL runs on Postgres and PGlite. */
@@ -116,6 +117,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   ACTIONS_MIGRATION,
+  NOETL_REST_MIGRATION,
 ];
 
 /** Applies pending migrations; a lock makes concurrent engine starts on one database safe. */
