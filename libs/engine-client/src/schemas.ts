@@ -32,7 +32,7 @@ export const validationItemSchema = z.object({
  * and `error` with the same code, message and details (kept for clients of earlier versions).
  */
 export const errorResponseSchema = z.object({
-  detail: z.union([z.string(), z.array(validationItemSchema), z.unknown()]),
+  detail: z.union([z.string(), z.array(validationItemSchema)]).optional(),
   code: z.string().optional(),
   error: z
     .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
