@@ -1,3 +1,4 @@
+import { executionEventsOf } from '@switchyard/engine-client';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
@@ -245,7 +246,7 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
     `);
     expect(hang.status).toBe('FAILED');
     // ENGINE_MAX_RETRY_ATTEMPTS=3: three calls, not a hundred.
-    expect(hang.events.filter((e) => e.type === 'step.enter')).toHaveLength(1);
+    expect(executionEventsOf(hang).filter((e) => e.type === 'step.enter')).toHaveLength(1);
     expect(hang.error).toMatch(/time/i);
   });
 
