@@ -240,7 +240,8 @@ describe('requests', () => {
     ).toEqual(expect.arrayContaining(['name', 'actionRef']));
     expect(
       Object.keys(
-        doc.paths['/api/run/{resource_type}']!.post!.requestBody!.content['application/json'].schema.properties,
+        doc.paths['/api/run/{resource_type}']!.post!.requestBody!.content['application/json'].schema
+          .properties,
       ),
     ).toEqual(expect.arrayContaining(['path', 'args', 'parent_execution_id', 'context', 'merge', 'version']));
   });
@@ -674,9 +675,7 @@ describe('cancel', () => {
       const answer = await eng.client.cancelExecution(started.execution_id, { reason: 'test says stop' });
       expect(answer.status).toBe('cancelled');
       expect(answer.execution_status).toBe('CANCELLED');
-      expect(answer.cancelled_executions.sort()).toEqual(
-        [started.execution_id, child.execution_id].sort(),
-      );
+      expect(answer.cancelled_executions.sort()).toEqual([started.execution_id, child.execution_id].sort());
       const pe = await parentEvents;
       const ce = await childEvents;
       expect(pe.at(-1)).toMatchObject({

@@ -400,7 +400,10 @@ export class Engine {
    * Closes out an execution that is stuck or abandoned (NoETL's finalize): a terminal `playbook.failed` with the
    * reason, and its runner stopped. Children are left to their own terminal events.
    */
-  async finalize(executionId: string, reason: string): Promise<'finalized' | 'already_completed' | 'not_found'> {
+  async finalize(
+    executionId: string,
+    reason: string,
+  ): Promise<'finalized' | 'already_completed' | 'not_found'> {
     const execution = await this.deps.executions.get(executionId);
     if (!execution) return 'not_found';
     if (isTerminalStatus(execution.status)) return 'already_completed';

@@ -25,7 +25,10 @@ import { startLocalWorkers } from './local-workers.js';
 import { resolveStepCredential } from './step-credentials.js';
 import { startTemplates } from './templates.js';
 
-export type EngineServiceConfig = Omit<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'> &
+export type EngineServiceConfig = Omit<
+  EngineConfig,
+  'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'
+> &
   Partial<Pick<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'>>;
 
 export interface EngineServiceDeps {

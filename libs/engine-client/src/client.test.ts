@@ -82,6 +82,8 @@ describe('engine client', () => {
     // Unknown keys are ignored, as NoETL's pydantic models ignore them; an identifier is required.
     expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', extra: 1 }).success).toBe(true);
     expect(runPlaybookRequestSchema.safeParse({ args: {} }).success).toBe(false);
-    expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', version: 'latest', merge: true }).success).toBe(true);
+    expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', version: 'latest', merge: true }).success).toBe(
+      true,
+    );
   });
 });

@@ -1,11 +1,7 @@
 import { EngineError } from './errors.js';
 import { routeCallers } from './route-client.js';
 import { engineRoutes } from './routes/index.js';
-import {
-  createEngineTransport,
-  type EngineClientOptions,
-  type RequestOptions,
-} from './transport.js';
+import { createEngineTransport, type EngineClientOptions, type RequestOptions } from './transport.js';
 import type {
   CancelRequest,
   CatalogResourceRequest,
@@ -95,7 +91,10 @@ export function createEngineClient(options: EngineClientOptions) {
     },
     getExecution,
     /** Executions with their events, in the order asked for; unknown ids are left out. At most 100 ids. */
-    getExecutions: async (ids: string[], opts?: RequestOptions): Promise<{ executions: ExecutionDetail[] }> => {
+    getExecutions: async (
+      ids: string[],
+      opts?: RequestOptions,
+    ): Promise<{ executions: ExecutionDetail[] }> => {
       if (batchRoute !== false) {
         try {
           const answer = await routes.getExecutions({ body: { ids } }, opts);
@@ -128,10 +127,12 @@ export function createEngineClient(options: EngineClientOptions) {
       routes.finalizeExecution({ params: { execution_id: id }, body: req }, opts),
     registerPlaybook: (content: string, opts?: RequestOptions) =>
       routes.registerPlaybook({ body: { content, resource_type: 'Playbook' } }, opts),
-    listCatalog: (req: ListCatalogRequest = {}, opts?: RequestOptions) => routes.listCatalog({ body: req }, opts),
+    listCatalog: (req: ListCatalogRequest = {}, opts?: RequestOptions) =>
+      routes.listCatalog({ body: req }, opts),
     getCatalogResource: (req: CatalogResourceRequest, opts?: RequestOptions) =>
       routes.getCatalogResource({ body: req }, opts),
-    putCredential: (req: CredentialRequest, opts?: RequestOptions) => routes.putCredential({ body: req }, opts),
+    putCredential: (req: CredentialRequest, opts?: RequestOptions) =>
+      routes.putCredential({ body: req }, opts),
     listCredentials: (query: ListCredentialsQuery = {}, opts?: RequestOptions) =>
       routes.listCredentials({ query }, opts),
     getCredential: (identifier: string, opts?: RequestOptions) =>
@@ -139,7 +140,8 @@ export function createEngineClient(options: EngineClientOptions) {
     deleteCredential: (identifier: string, opts?: RequestOptions) =>
       routes.deleteCredential({ params: { identifier } }, opts),
     postEvent: (req: PostEventRequest, opts?: RequestOptions) => routes.postEvent({ body: req }, opts),
-    getEvent: (eventId: string, opts?: RequestOptions) => routes.getEvent({ params: { event_id: eventId } }, opts),
+    getEvent: (eventId: string, opts?: RequestOptions) =>
+      routes.getEvent({ params: { event_id: eventId } }, opts),
     devToken: (req: DevTokenRequest, opts?: RequestOptions) => routes.devToken({ body: req }, opts),
     health: (opts?: RequestOptions) => routes.health({}, opts),
     close: transport.close,

@@ -4,7 +4,9 @@ import { executionEventSchema } from '@switchyard/execution-events';
 /** Event routes of NoETL 2.5: `POST /api/events` (`v2.py`) and `GET /api/event/{event_id}` (broker schema). */
 
 const jsonObject = z.record(z.string(), z.unknown());
-const idInput = z.union([z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.number().int().min(0)]).transform(String);
+const idInput = z
+  .union([z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.number().int().min(0)])
+  .transform(String);
 
 /** NoETL's worker event (`EventRequest`). Here it is recorded in the log; it never drives a step. */
 export const postEventRequestSchema = z.object({
@@ -29,7 +31,9 @@ export const postEventResponseSchema = z.object({
 });
 export type PostEventResponse = z.infer<typeof postEventResponseSchema>;
 
-export const eventParamsSchema = z.object({ event_id: z.string().regex(/^\d{1,19}$/, 'an event id (digits)') });
+export const eventParamsSchema = z.object({
+  event_id: z.string().regex(/^\d{1,19}$/, 'an event id (digits)'),
+});
 
 /** NoETL's `EventResponse`; `result`, `error` and `seq` are ours. */
 export const eventResponseSchema = z.object({

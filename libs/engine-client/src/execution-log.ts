@@ -21,7 +21,9 @@ function statusOf(value: unknown): ExecutionStatus {
  * An execution's events in our shape. Our engine sends them alongside NoETL's fields; from a NoETL server they
  * are rebuilt from its event rows (`event_type`, `node_name`, `status`, ...), keeping the types we know.
  */
-export function executionEventsOf(detail: Pick<ExecutionDetail, 'execution_id' | 'events'>): ExecutionEvent[] {
+export function executionEventsOf(
+  detail: Pick<ExecutionDetail, 'execution_id' | 'events'>,
+): ExecutionEvent[] {
   const events: ExecutionEvent[] = [];
   for (const row of detail.events) {
     const ours = executionEventSchema.safeParse(row);

@@ -20,7 +20,10 @@ const json = (schema: z.ZodType, io: 'input' | 'output') => ({
 /** Path or query parameters of an object schema, each with its JSON schema. */
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
   if (!schema) return [];
-  const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const object = jsonSchema(schema, 'input') as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
     name,
     in: where,
@@ -39,14 +42,17 @@ export function openApiOperation(id: string, route: RouteDeclaration) {
     '401': errorResponse('No or a wrong `Authorization: Bearer <ENGINE_API_TOKEN>`'),
     '422': errorResponse('The request does not match its schema (FastAPI validation items in `detail`)'),
   };
-  for (const [status, description] of Object.entries(route.errors ?? {})) errors[status] = errorResponse(description);
+  for (const [status, description] of Object.entries(route.errors ?? {}))
+    errors[status] = errorResponse(description);
   if (route.path === '/api/health') delete errors['401'];
   return {
     operationId: id,
     summary: route.summary,
     tags: [route.tag],
     'x-origin': route.origin,
-    ...(route.origin === 'noetl' ? {} : { description: 'Switchyard extension: a NoETL 2.5 server has no such route.' }),
+    ...(route.origin === 'noetl'
+      ? {}
+      : { description: 'Switchyard extension: a NoETL 2.5 server has no such route.' }),
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...(route.body
       ? { requestBody: { required: !route.bodyOptional, content: json(route.body, 'input') } }

@@ -14,7 +14,11 @@ export function callRoute<D extends RouteDeclaration>(
   input: RouteInput<D>,
   opts?: RequestOptions,
 ): Promise<RouteOutput<D>> {
-  const { params, query, body } = input as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+  const { params, query, body } = input as {
+    params?: Record<string, unknown>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+  };
   const path = withQuery(fillPath(route.path, params), query ?? {});
   const sent = route.body ? (body ?? (route.bodyOptional ? {} : undefined)) : undefined;
   return transport.call(route.method, path, route.response as z.ZodType<RouteOutput<D>>, sent, opts);

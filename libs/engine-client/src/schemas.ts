@@ -34,9 +34,7 @@ export const validationItemSchema = z.object({
 export const errorResponseSchema = z.object({
   detail: z.union([z.string(), z.array(validationItemSchema)]).optional(),
   code: z.string().optional(),
-  error: z
-    .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
-    .optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
 });
 export type EngineErrorBody = z.infer<typeof errorResponseSchema>;
 

@@ -23,7 +23,9 @@ function expressPath(path: string, prefix: string): string {
 export function mountRoutes<T extends Record<string, RouteDeclaration>>(
   router: Router,
   routes: T,
-  handlers: Partial<RouteHandlers<T>> & { [K in keyof T as T[K] extends { optional: true } ? never : K]: RouteHandler<T[K]> },
+  handlers: Partial<RouteHandlers<T>> & {
+    [K in keyof T as T[K] extends { optional: true } ? never : K]: RouteHandler<T[K]>;
+  },
   prefix = '/api',
 ): void {
   for (const [id, route] of Object.entries(routes)) {

@@ -128,7 +128,10 @@ export function executionStateOf(record: ExecutionRecord, events: ExecutionEvent
   };
 }
 
-export function cancellationCheckOf(record: ExecutionRecord, events: ExecutionEvent[]): CancellationCheckResponse {
+export function cancellationCheckOf(
+  record: ExecutionRecord,
+  events: ExecutionEvent[],
+): CancellationCheckResponse {
   const latest = events.at(-1);
   return {
     execution_id: record.execution_id,
@@ -146,7 +149,8 @@ export function cancellationCheckOf(record: ExecutionRecord, events: ExecutionEv
  */
 export function decodeContent(content: string): string {
   const compact = content.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return content;
+  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact))
+    return content;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(compact, 'base64'));
     // eslint-disable-next-line no-control-regex

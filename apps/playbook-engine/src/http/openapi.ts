@@ -72,7 +72,7 @@ export function openApiDocument(version = '0.1.0') {
       description:
         'NoETL 2.5-compatible REST API (catalog, executions, credentials, events) with our extensions ' +
         '(`x-origin: switchyard`), and the Actions API. Every route needs `Authorization: Bearer <ENGINE_API_TOKEN>` ' +
-        'except GET /api/health. Errors answer FastAPI\'s `{detail}` plus `code`. Execution events are also published on NATS.',
+        "except GET /api/health. Errors answer FastAPI's `{detail}` plus `code`. Execution events are also published on NATS.",
     },
     paths: {
       ...openApiPaths(engineRoutes),

@@ -33,7 +33,9 @@ function mapError(error: unknown): never {
       .slice(0, 5)
       .map((p) => `${p.path}: ${p.message}`)
       .join('; ');
-    throw new HttpError(400, 'INVALID_PLAYBOOK', `Invalid playbook: ${summary}`, { problems: error.problems });
+    throw new HttpError(400, 'INVALID_PLAYBOOK', `Invalid playbook: ${summary}`, {
+      problems: error.problems,
+    });
   }
   if (error instanceof NotFoundError) throw new HttpError(404, 'NOT_FOUND', error.message);
   throw error;
@@ -60,7 +62,11 @@ export function engineRouter(deps: RouteDeps): Router {
   };
   const requireCredentials = () => {
     if (!credentials.enabled) {
-      throw new HttpError(503, 'CREDENTIALS_DISABLED', 'Credentials are disabled: set CREDENTIALS_KEY on the engine');
+      throw new HttpError(
+        503,
+        'CREDENTIALS_DISABLED',
+        'Credentials are disabled: set CREDENTIALS_KEY on the engine',
+      );
     }
   };
   const dev = deps.devIssuer;
@@ -70,7 +76,11 @@ export function engineRouter(deps: RouteDeps): Router {
 
     registerPlaybook: async ({ body }) => {
       if (body.resource_type.toLowerCase() !== 'playbook') {
-        throw new HttpError(400, 'UNSUPPORTED_RESOURCE_TYPE', `resource_type ${body.resource_type} is not supported here; only Playbook`);
+        throw new HttpError(
+          400,
+          'UNSUPPORTED_RESOURCE_TYPE',
+          `resource_type ${body.resource_type} is not supported here; only Playbook`,
+        );
       }
       const record = await engine.register(decodeContent(body.content)).catch(mapError);
       return {
@@ -112,7 +122,9 @@ export function engineRouter(deps: RouteDeps): Router {
       const parent = body.context?.parent_execution_id ?? body.parent_execution_id ?? undefined;
       const started = await engine
         .start({
-          ...(body.catalog_id ? { catalogId: body.catalog_id } : { path: body.path!, version: versionOf(body.version) }),
+          ...(body.catalog_id
+            ? { catalogId: body.catalog_id }
+            : { path: body.path!, version: versionOf(body.version) }),
           args: body.args ?? body.parameters ?? {},
           parentExecutionId: parent,
         })
@@ -139,7 +151,9 @@ export function engineRouter(deps: RouteDeps): Router {
     execute: async ({ body }) => {
       const started = await engine
         .start({
-          ...(body.catalog_id ? { catalogId: body.catalog_id } : { path: body.path!, version: versionOf(body.version) }),
+          ...(body.catalog_id
+            ? { catalogId: body.catalog_id }
+            : { path: body.path!, version: versionOf(body.version) }),
           args: body.payload,
           parentExecutionId: body.parent_execution_id ?? undefined,
         })
@@ -188,7 +202,10 @@ export function engineRouter(deps: RouteDeps): Router {
     },
     getExecutionEvents: async ({ params, query }) => {
       const record = await execution(params.execution_id);
-      return { execution_id: record.execution_id, events: await executions.events(record.execution_id, query.from_seq) };
+      return {
+        execution_id: record.execution_id,
+        events: await executions.events(record.execution_id, query.from_seq),
+      };
     },
     cancelExecution: async ({ params, body }) => {
       const id = params.execution_id;
@@ -196,7 +213,8 @@ export function engineRouter(deps: RouteDeps): Router {
       const outcome = await engine
         .cancel(id, body.reason ?? 'User requested cancellation', body.cascade)
         .catch(mapError);
-      const already = outcome.cancelled_execution_ids.length === 0 || !outcome.cancelled_execution_ids.includes(id);
+      const already =
+        outcome.cancelled_execution_ids.length === 0 || !outcome.cancelled_execution_ids.includes(id);
       return {
         status: already ? 'already_completed' : 'cancelled',
         execution_id: id,
@@ -256,7 +274,12 @@ export function engineRouter(deps: RouteDeps): Router {
         step: body.step,
         name: body.name,
         payload: body.payload,
-        meta: { ...(body.meta ?? {}), actionable: body.actionable, informative: body.informative, result_kind: body.result_kind },
+        meta: {
+          ...(body.meta ?? {}),
+          actionable: body.actionable,
+          informative: body.informative,
+          result_kind: body.result_kind,
+        },
         workerId: body.worker_id ?? null,
       });
       return { status: 'ok', event_id: Number(eventId), commands_generated: 0 };

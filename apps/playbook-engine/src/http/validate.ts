@@ -15,7 +15,11 @@ function fastApiType(issue: z.core.$ZodIssue): string {
  * Parses a request part, or answers 422 as FastAPI does: `detail` lists `{loc, msg, type}` per problem; `code`
  * VALIDATION_ERROR and `error.details.problems` (each problem with its path) are ours.
  */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: InputPart = 'body'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: InputPart = 'body',
+): z.infer<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => ({
@@ -44,6 +48,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
  */
 export function engineErrorBody(error: HttpError): Record<string, unknown> {
   const details = error.details as { detail?: unknown } | undefined;
-  const detail = details && typeof details === 'object' && 'detail' in details ? details.detail : error.message;
+  const detail =
+    details && typeof details === 'object' && 'detail' in details ? details.detail : error.message;
   return { detail, code: error.code, ...error.toBody() };
 }

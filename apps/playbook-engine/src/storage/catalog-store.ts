@@ -83,7 +83,8 @@ export class CatalogStore {
 
   async byId(catalogId: string): Promise<CatalogRecord | undefined> {
     // Catalog ids are positive 64-bit integers; anything else names no entry.
-    if (!/^[1-9][0-9]{0,18}$/.test(catalogId) || BigInt(catalogId) > 9_223_372_036_854_775_807n) return undefined;
+    if (!/^[1-9][0-9]{0,18}$/.test(catalogId) || BigInt(catalogId) > 9_223_372_036_854_775_807n)
+      return undefined;
     const rows = await this.db.query<CatalogRow>(
       `SELECT ${COLUMNS} FROM catalog WHERE catalog_id = $1::bigint`,
       [catalogId],

@@ -129,13 +129,17 @@ export class CredentialStore {
 
   async get(identifier: string): Promise<Credential | undefined> {
     const { clause, value } = identifierWhere(identifier);
-    const rows = await this.db.query<CredentialRow>(`SELECT * FROM credentials WHERE ${clause} LIMIT 1`, [value]);
+    const rows = await this.db.query<CredentialRow>(`SELECT * FROM credentials WHERE ${clause} LIMIT 1`, [
+      value,
+    ]);
     return rows[0] && toCredential(rows[0]);
   }
 
   async remove(identifier: string): Promise<Credential | undefined> {
     const { clause, value } = identifierWhere(identifier);
-    const rows = await this.db.query<CredentialRow>(`DELETE FROM credentials WHERE ${clause} RETURNING *`, [value]);
+    const rows = await this.db.query<CredentialRow>(`DELETE FROM credentials WHERE ${clause} RETURNING *`, [
+      value,
+    ]);
     return rows[0] && toCredential(rows[0]);
   }
 

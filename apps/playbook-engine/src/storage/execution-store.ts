@@ -285,8 +285,11 @@ export class ExecutionStore {
       'SELECT id, payload, created_at FROM events WHERE id = $1::bigint',
       [id],
     );
-    if (events[0]) return { id: String(events[0].id), event: events[0].payload, createdAt: iso(events[0].created_at)! };
-    const reported = await this.db.query<Omit<ReportedEventRow, 'reported' | 'createdAt'> & { created_at: unknown }>(
+    if (events[0])
+      return { id: String(events[0].id), event: events[0].payload, createdAt: iso(events[0].created_at)! };
+    const reported = await this.db.query<
+      Omit<ReportedEventRow, 'reported' | 'createdAt'> & { created_at: unknown }
+    >(
       'SELECT id::text AS id, execution_id, step, name, payload, meta, worker_id, created_at FROM reported_events WHERE id = $1::bigint',
       [id],
     );

@@ -62,7 +62,10 @@ export class AuthPlaybooks {
     } catch {
       return { execution_id: started.execution_id, status: 'RUNNING', error: null };
     }
-    const status = event.status === 'COMPLETED' || event.status === 'FAILED' || event.status === 'CANCELLED' ? event.status : 'RUNNING';
+    const status =
+      event.status === 'COMPLETED' || event.status === 'FAILED' || event.status === 'CANCELLED'
+        ? event.status
+        : 'RUNNING';
     return {
       execution_id: started.execution_id,
       status,

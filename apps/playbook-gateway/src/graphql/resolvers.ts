@@ -192,11 +192,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         }
       },
 
-      registerPlaybook: async (
-        _: unknown,
-        args: { content: string },
-        ctx: GatewayContext,
-      ) => {
+      registerPlaybook: async (_: unknown, args: { content: string }, ctx: GatewayContext) => {
         const checked = validatePlaybookText(args.content);
         if (!checked.ok) {
           throw gatewayError(

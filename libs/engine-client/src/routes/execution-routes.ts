@@ -52,7 +52,8 @@ export const executionRoutes = {
   execute: defineRoute({
     method: 'POST',
     path: '/api/execute',
-    summary: 'Start an execution by path or catalog_id; answers {execution_id, status: "started", commands_generated}',
+    summary:
+      'Start an execution by path or catalog_id; answers {execution_id, status: "started", commands_generated}',
     origin: 'noetl',
     tag: 'Execution',
     body: executeRequestSchema,

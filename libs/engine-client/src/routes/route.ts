@@ -31,9 +31,8 @@ export function defineRoute<const D extends RouteDeclaration>(declaration: D): D
   return declaration;
 }
 
-type Part<D, K extends 'params' | 'query' | 'body'> = D extends Record<K, infer S extends z.ZodType>
-  ? S
-  : undefined;
+type Part<D, K extends 'params' | 'query' | 'body'> =
+  D extends Record<K, infer S extends z.ZodType> ? S : undefined;
 
 /** What a caller passes: the path parameters, query and body its declaration names, in their input types. */
 export type RouteInput<D extends RouteDeclaration> = (Part<D, 'params'> extends z.ZodType

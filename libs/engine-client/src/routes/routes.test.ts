@@ -9,7 +9,9 @@ describe('route declarations', () => {
   });
 
   it('fill path parameters, encoded', () => {
-    expect(fillPath('/api/credentials/:identifier', { identifier: 'a b/c' })).toBe('/api/credentials/a%20b%2Fc');
+    expect(fillPath('/api/credentials/:identifier', { identifier: 'a b/c' })).toBe(
+      '/api/credentials/a%20b%2Fc',
+    );
     expect(() => fillPath('/api/executions/:execution_id', {})).toThrow(/execution_id/);
     expect(openApiPath('/api/executions/:execution_id/status')).toBe('/api/executions/{execution_id}/status');
   });
@@ -19,7 +21,9 @@ describe('route declarations', () => {
     const count = Object.values(paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
     expect(count).toBe(Object.keys(engineRoutes).length);
     const status = paths['/api/executions/{execution_id}/status']!.get!;
-    expect(status.parameters).toEqual([expect.objectContaining({ name: 'execution_id', in: 'path', required: true })]);
+    expect(status.parameters).toEqual([
+      expect.objectContaining({ name: 'execution_id', in: 'path', required: true }),
+    ]);
     expect(Object.keys(status.responses as object)).toEqual(expect.arrayContaining(['200', '404', '422']));
     expect(paths['/api/catalog/register']!.post!['x-origin']).toBe('noetl');
     expect(paths['/api/run/sync']!.post!['x-origin']).toBe('switchyard');

@@ -1,4 +1,9 @@
-import { postEventRequestSchema, postEventResponseSchema, eventParamsSchema, eventResponseSchema } from '../event-schemas.js';
+import {
+  postEventRequestSchema,
+  postEventResponseSchema,
+  eventParamsSchema,
+  eventResponseSchema,
+} from '../event-schemas.js';
 import {
   devTokenRequestSchema,
   devTokenResponseSchema,
