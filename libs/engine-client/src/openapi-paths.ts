@@ -40,7 +40,11 @@ function errorResponse(description: string) {
 export function openApiOperation(id: string, route: RouteDeclaration) {
   const errors: Record<string, unknown> = {
     '401': errorResponse('No or a wrong `Authorization: Bearer <ENGINE_API_TOKEN>`'),
-    '422': errorResponse('The request does not match its schema (FastAPI validation items in `detail`)'),
+    [String(route.invalidStatus ?? 422)]: errorResponse(
+      route.invalidStatus === 400
+        ? 'The request does not match its schema (`code` VALIDATION_ERROR, `error.details.problems`)'
+        : 'The request does not match its schema (FastAPI validation items in `detail`)',
+    ),
   };
   for (const [status, description] of Object.entries(route.errors ?? {}))
     errors[status] = errorResponse(description);

@@ -6,7 +6,7 @@ import type { Database } from '../storage/database.js';
 import { ActionService, type ExecutionBackend, type ExecutionReader } from './action-service.js';
 import { ActionStore } from './action-store.js';
 import { ActionRenderer } from './renderer.js';
-import { actionRoutes } from './routes.js';
+import { actionRouter } from './routes.js';
 import { ActionStatusPublisher } from './status-publisher.js';
 
 export interface MountActionsOptions {
@@ -54,7 +54,7 @@ export async function mountActions(options: MountActionsOptions): Promise<Mounte
   });
   const publisher = new ActionStatusPublisher(store, options.nats, options.logger);
   store.onLogged = () => publisher.kick();
-  options.app.use('/api', actionRoutes({ actions: service, store }));
+  options.app.use('/api', actionRouter({ actions: service, store }));
   publisher.start();
   await service.recover();
   service.startBackground(options.reconcileMs);

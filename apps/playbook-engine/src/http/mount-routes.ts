@@ -33,10 +33,11 @@ export function mountRoutes<T extends Record<string, RouteDeclaration>>(
     if (!handler) continue;
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     router[method](expressPath(route.path, prefix), async (req: Request, res: Response) => {
-      const params = route.params ? parseInput(route.params, req.params, 'path') : {};
-      const query = route.query ? parseInput(route.query, req.query, 'query') : {};
+      const invalid = route.invalidStatus ?? 422;
+      const params = route.params ? parseInput(route.params, req.params, 'path', invalid) : {};
+      const query = route.query ? parseInput(route.query, req.query, 'query', invalid) : {};
       const rawBody = req.body === undefined || (route.bodyOptional && req.body === null) ? {} : req.body;
-      const body = route.body ? parseInput(route.body, rawBody, 'body') : undefined;
+      const body = route.body ? parseInput(route.body, rawBody, 'body', invalid) : undefined;
       const answer = await handler({ params, query, body, req, res } as Parameters<typeof handler>[0]);
       if (!res.headersSent) res.status(route.status).json(answer);
     });

@@ -19,6 +19,7 @@ export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,
   where: InputPart = 'body',
+  status: 400 | 422 = 422,
 ): z.infer<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
@@ -35,7 +36,7 @@ export function parseInput<S extends z.ZodType>(
     type: fastApiType(issue),
   }));
   throw new HttpError(
-    422,
+    status,
     'VALIDATION_ERROR',
     `Invalid request ${where}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     { problems, detail },

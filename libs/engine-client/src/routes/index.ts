@@ -15,3 +15,4 @@ export type EngineRoutes = typeof engineRoutes;
 export type EngineRouteId = keyof EngineRoutes;
 
 export * from './route.js';
+export { actionRoutes, type ActionRoutes } from './action-routes.js';

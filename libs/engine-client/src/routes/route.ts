@@ -25,6 +25,8 @@ export interface RouteDeclaration {
   errors?: Record<number, string>;
   /** Not exposed unless the engine enables it (the dev token issuer). */
   optional?: boolean;
+  /** The status of a request that does not validate: FastAPI's 422 on NoETL's routes, 400 on the Actions API. */
+  invalidStatus?: 400 | 422;
 }
 
 export function defineRoute<const D extends RouteDeclaration>(declaration: D): D {
