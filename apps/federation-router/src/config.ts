@@ -21,6 +21,8 @@ export const routerEnv = {
   MAX_ALIASES: envVar.int(30, 0, 100_000),
   MAX_TOKENS: envVar.int(15_000, 10, 10_000_000),
   PLAN_CACHE_SIZE: envVar.int(1000, 1, 1_000_000),
+  /** Router processes sharing the port (node:cluster); 1 runs in this process alone. */
+  WORKERS: envVar.int(1, 1, 64),
 };
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;

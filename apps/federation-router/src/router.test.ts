@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -350,4 +351,52 @@ describe('supergraph file', () => {
     ).toBe(1);
     expect(err.join('\n')).toContain('GRAPHQL_VALIDATION_FAILED');
   });
+});
+
+/** Pids of the node processes whose parent is `pid` (from /proc; tsx's esbuild service is not a worker). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (ppid === pid && command !== 'esbuild') out.push(Number(entry));
+    } catch {
+      // The process ended while listing.
+    }
+  }
+  return out;
+}
+
+describe('WORKERS', () => {
+  it('serves from several processes sharing one port, and stops them all', async () => {
+    const router = await startChildApp({
+      app: 'federation-router',
+      env: { SUBGRAPHS: subgraphList, WORKERS: '2', SUPERGRAPH_WATCH: 'false' },
+    });
+    const primary = router.process.child.pid!;
+    let workers: number[] = [];
+    try {
+      await waitFor('two workers', async () => (workers = childrenOf(primary)).length === 2, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${router.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', connection: 'close' },
+          body: JSON.stringify({ query: '{ astronauts { name } }' }),
+        });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { data: { astronauts: unknown[] } };
+        expect(body.data.astronauts.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await router.stop();
+    }
+    expect(workers).toHaveLength(2);
+    for (const pid of workers) expect(existsSync(`/proc/${pid}`)).toBe(false);
+  }, 90_000);
 });

@@ -49,7 +49,11 @@ function send(req: Request, res: Response, result: GraphQLResult, status?: numbe
   const modern = wantsGraphQLResponse(req);
   res.setHeader('Content-Type', `${modern ? GRAPHQL_RESPONSE : 'application/json'}; charset=utf-8`);
   const code = status ?? (modern && isRequestError(result) ? 400 : 200);
-  res.status(code).send(JSON.stringify(result));
+  // Written directly: Express's send would hash the body for an ETag that GraphQL POSTs never use.
+  const body = JSON.stringify(result);
+  res.statusCode = code;
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function errorBody(message: string, code: string): GraphQLResult {

@@ -330,6 +330,7 @@ describe('engine on a real Postgres', () => {
       NATS_URL: nats.url,
       EXECUTION_LEASE_MS: '1000',
       REGISTER_EXAMPLES: 'false',
+      HTTP_TOOL_ALLOW: '127.0.0.1',
     };
     let first = await startChildApp({ app: 'playbook-engine', env });
     let second: typeof first | undefined;

@@ -441,7 +441,7 @@ describe('tool kinds and DSL features', () => {
             tool: { kind: http, url: "${server.url}/{{ args.side }}" }
             next: join
           - step: join
-            tool: { kind: noop, result: { left: "{{ left.body }}", right: "{{ right.status_code }}" } }
+            tool: { kind: noop, result: { joined: true } }
       `);
       const { detail, events } = await run('t/branches');
       expect(detail.error ?? detail.status).toBe('COMPLETED');

@@ -188,6 +188,8 @@ export class Engine {
     parentExecutionId?: string;
     /** Run in this process even when a work queue is in use (the caller waits for the runner here). */
     local?: boolean;
+    /** User id of the session that started it. */
+    createdBy?: string | null;
   }): Promise<RunPlaybookResponse> {
     if (this.stopping) throw new Error('the engine is shutting down');
     const record = await this.resolve(input);
@@ -206,6 +208,7 @@ export class Engine {
       args,
       owner: queue ? null : this.instanceId,
       leaseMs: this.deps.settings.leaseMs,
+      createdBy: input.createdBy ?? null,
     });
     await this.deps.executions.append(executionId, {
       type: 'playbook.initialized',

@@ -38,7 +38,7 @@ export function linkNats(options: {
     for (let attempt = 0; !closed; attempt++) {
       try {
         await ensureExecutionStream(conn, { prefix: options.prefix });
-        outbox.setPublisher(createEventPublisher(conn, { prefix: options.prefix }));
+        outbox.setPublisher(createEventPublisher(conn, { prefix: options.prefix }), conn);
         return;
       } catch (error) {
         if (attempt % 20 === 0)

@@ -1,4 +1,5 @@
-import type { EventPublisher, ExecutionEvent } from '@switchyard/execution-events';
+import { jetstream } from '@nats-io/jetstream';
+import type { EventPublisher, ExecutionEvent, NatsConnection } from '@switchyard/execution-events';
 import type { Logger } from '@switchyard/service-kit';
 import type { ExecutionStore } from './storage/execution-store.js';
 
@@ -6,6 +7,18 @@ export interface OutboxMetrics {
   published(count: number): void;
   failed(): void;
   delaySeconds(seconds: number): void;
+}
+
+/**
+ * A log of messages besides the execution events that the outbox publishes, in log order, each once
+ * (`Nats-Msg-Id`): Action status changes, for one.
+ */
+export interface OutboxFeed {
+  readonly name: string;
+  /** Makes sure the feed's stream exists on this connection (called once per connection). */
+  prepare(nc: NatsConnection): Promise<void>;
+  unpublished(limit: number): Promise<Array<{ id: string; subject: string; data: string; msgId: string }>>;
+  markPublished(ids: string[]): Promise<void>;
 }
 
 export interface OutboxOptions {
@@ -16,7 +29,9 @@ export interface OutboxOptions {
 }
 
 /**
- * Publishes the event log to JetStream. Events are written first and published after:
+ * The engine's one outbox: everything it logs for NATS is written to the database first and published after.
+ *
+ * Execution events:
  *
  * - normally from memory, right after each append commits (no extra read), in commit order;
  * - after a failure (NATS down, timeouts) or at start, in recovery mode: every unpublished event is read back
@@ -27,6 +42,11 @@ export interface OutboxOptions {
  */
 export class Outbox {
   private publisher: EventPublisher | undefined;
+  private connection: NatsConnection | undefined;
+  private readonly preparedFeeds = new WeakMap<NatsConnection, Set<string>>();
+  private feedsRunning: Promise<void> | undefined;
+  private feedsAgain = false;
+  private feedTimer: NodeJS.Timeout | undefined;
   private queue: ExecutionEvent[] = [];
   private recovering = true;
   private draining = false;
@@ -47,24 +67,86 @@ export class Outbox {
     private readonly logger: Logger,
     private readonly metrics?: OutboxMetrics,
     options: OutboxOptions = {},
+    /** Other logs published by this outbox, in their own order (see {@link OutboxFeed}). */
+    private readonly feeds: readonly OutboxFeed[] = [],
   ) {
     this.batchSize = options.batchSize ?? 500;
     this.retryMs = options.retryMs ?? 500;
     this.sweepAgeMs = options.sweepAgeMs ?? 10_000;
   }
 
-  setPublisher(publisher: EventPublisher | undefined): void {
+  /** The publisher of execution events and the connection the feeds publish on; undefined while NATS is away. */
+  setPublisher(publisher: EventPublisher | undefined, connection?: NatsConnection): void {
     this.publisher = publisher;
+    this.connection = publisher ? connection : undefined;
     if (publisher) {
       this.recovering = true;
       this.kick();
+      this.kickFeeds();
     }
   }
 
-  /** Starts the periodic sweep for events nobody in this process is publishing. */
-  start(sweepMs = 5_000): void {
+  /** Starts the periodic sweep for events nobody in this process is publishing, and the feeds' retry timer. */
+  start(sweepMs = 5_000, feedRetryMs = 1_000): void {
     this.sweepTimer = setInterval(() => void this.sweep(), sweepMs);
     this.sweepTimer.unref();
+    if (this.feeds.length > 0) {
+      this.feedTimer = setInterval(() => this.kickFeeds(), feedRetryMs);
+      this.feedTimer.unref();
+    }
+  }
+
+  /** Called after a feed's log got a new row. */
+  kickFeeds(): void {
+    if (this.stopped || this.feeds.length === 0) return;
+    if (this.feedsRunning) {
+      this.feedsAgain = true;
+      return;
+    }
+    this.feedsRunning = this.drainFeeds().finally(() => {
+      this.feedsRunning = undefined;
+      if (this.feedsAgain) {
+        this.feedsAgain = false;
+        this.kickFeeds();
+      }
+    });
+  }
+
+  /** Resolves once every feed row logged so far is published (or a pass failed). */
+  async feedsIdle(): Promise<void> {
+    while (this.feedsRunning) await this.feedsRunning;
+  }
+
+  private async drainFeeds(): Promise<void> {
+    const nc = this.connection;
+    if (!nc || nc.isClosed()) return;
+    const js = jetstream(nc);
+    let prepared = this.preparedFeeds.get(nc);
+    if (!prepared) this.preparedFeeds.set(nc, (prepared = new Set()));
+    for (const feed of this.feeds) {
+      try {
+        if (!prepared.has(feed.name)) {
+          await feed.prepare(nc);
+          prepared.add(feed.name);
+        }
+        for (;;) {
+          const batch = await feed.unpublished(100);
+          if (!batch.length) break;
+          const published: string[] = [];
+          try {
+            for (const row of batch) {
+              await js.publish(row.subject, row.data, { msgID: row.msgId, timeout: 5_000 });
+              published.push(row.id);
+            }
+          } finally {
+            // One update per batch; a row published again after a failure is dropped by its msgID.
+            if (published.length) await feed.markPublished(published);
+          }
+        }
+      } catch (error) {
+        this.logger.warn({ err: error, feed: feed.name }, 'publishing a feed failed; will retry');
+      }
+    }
   }
 
   get error(): string | undefined {
@@ -99,6 +181,8 @@ export class Outbox {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearInterval(this.sweepTimer);
+    clearInterval(this.feedTimer);
+    await this.feedsRunning;
     while (this.draining) await new Promise((r) => setTimeout(r, 10));
     await this.flushMarks();
   }

@@ -1,6 +1,8 @@
 import { Counter, createService, Gauge, Histogram, type Logger, type Service } from '@switchyard/service-kit';
 import type { EngineHealth } from '@switchyard/engine-client';
+import { ActionStore } from './actions/action-store.js';
 import { mountActions } from './actions/mount.js';
+import { actionStatusFeed } from './actions/status-feed.js';
 import { AuthService } from './auth/auth-service.js';
 import { createDevIssuer, remoteKeys, type DevIssuer } from './auth/keys.js';
 import { AUTH_PLAYBOOKS } from './auth/playbooks.js';
@@ -123,11 +125,19 @@ export async function createEngineService(
     labelNames: ['type'],
     registers: [service.metrics],
   });
-  const outbox = new Outbox(executions, logger, {
-    published: (n) => published.inc(n),
-    failed: () => publishFailures.inc(),
-    delaySeconds: (s) => delay.observe(s),
-  });
+  // The Action status log is the outbox's second feed: the store tells the outbox when it logged a change.
+  const actionStore = new ActionStore(database, () => outbox.kickFeeds());
+  const outbox = new Outbox(
+    executions,
+    logger,
+    {
+      published: (n) => published.inc(n),
+      failed: () => publishFailures.inc(),
+      delaySeconds: (s) => delay.observe(s),
+    },
+    {},
+    [actionStatusFeed(actionStore)],
+  );
   executions.onAppended = (event) => {
     written.inc({ type: event.type });
     outbox.enqueue(event);
@@ -245,11 +255,10 @@ export async function createEngineService(
   service.app.use(limitJsonDepth(config.ENGINE_MAX_JSON_DEPTH));
   const actions = await mountActions({
     app: service.app,
-    database,
+    store: actionStore,
     catalog,
     engine,
     executions,
-    nats: () => nats.connection,
     logger,
     ...(config.ACTIONS_MAX_DEPTH ? { maxDepth: config.ACTIONS_MAX_DEPTH } : {}),
     ...(config.ACTIONS_RECONCILE_MS ? { reconcileMs: config.ACTIONS_RECONCILE_MS } : {}),
@@ -267,7 +276,10 @@ export async function createEngineService(
     await localWorkers?.stop();
     await templates.close();
     await actions.close();
-    await Promise.race([outbox.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    await Promise.race([
+      Promise.all([outbox.idle(), outbox.feedsIdle()]),
+      new Promise((r) => setTimeout(r, 2_000).unref()),
+    ]);
     await outbox.stop();
     await nats.close();
     if (ownsDatabase) await database.close();

@@ -15,6 +15,8 @@ export const gatewayEnv = {
   CORS_ORIGINS: envVar.list([]),
   SESSION_CACHE_TTL_MS: envVar.int(30_000, 0, 3_600_000),
   SESSION_CACHE_MAX: envVar.int(10_000, 1, 10_000_000),
+  /** NATS subject of session revocations (logout): every replica drops the session and closes its sockets. */
+  SESSION_REVOKED_SUBJECT: envVar.string('switchyard.sessions.revoked'),
   AUTH_PLAYBOOK_TIMEOUT_MS: envVar.int(15_000, 100, 600_000),
   RATE_LIMIT_ENABLED: envVar.bool(true),
   RATE_LIMIT_WINDOW_MS: envVar.int(60_000, 100, 3_600_000),

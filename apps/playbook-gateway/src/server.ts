@@ -13,6 +13,8 @@ import type { Request } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthPlaybooks } from './auth/auth-playbooks.js';
 import { extractSessionToken } from './auth/session-token.js';
+import { SessionLogout } from './auth/session-logout.js';
+import { listenForRevocations } from './auth/session-revocations.js';
 import { SessionService } from './auth/session-service.js';
 import type { GatewayConfig } from './config.js';
 import { corsMiddleware, createOriginPolicy } from './edge/cors.js';
@@ -27,7 +29,8 @@ import { authRoutes } from './http/auth-routes.js';
 import { graphiqlPage } from './http/graphiql-page.js';
 import { graphqlErrorBody, queryLimitMiddleware } from './http/graphql-limits.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
-import { attachGraphQLWs } from './ws/graphql-ws-server.js';
+import { attachGraphQLWs, WS_CLOSE } from './ws/graphql-ws-server.js';
+import { SessionSockets } from './ws/session-sockets.js';
 
 export type GatewayServiceConfig = GatewayConfig;
 
@@ -45,6 +48,8 @@ export interface GatewayService {
   nats: NatsLink;
   sessions: SessionService;
   metrics: GatewayMetrics;
+  /** Resolves once this replica listens for session revocations on NATS. */
+  revocationsReady: Promise<void>;
   listen: Service['listen'];
   shutdown(): Promise<void>;
 }
@@ -138,6 +143,26 @@ export async function createGatewayService(
     max: config.SESSION_CACHE_MAX,
     onCache: (kind, outcome) => metrics.authCache.inc({ kind, outcome }),
   });
+  const sockets = new SessionSockets();
+  const applyRevocation = (tokenHash: string) => {
+    sessions.revoke(tokenHash);
+    const closed = sockets.close(tokenHash, WS_CLOSE.unauthorized, 'Unauthorized: session revoked');
+    if (closed > 0) logger.info({ sockets: closed }, 'closed the WebSocket connections of a revoked session');
+  };
+  const revocations = listenForRevocations({
+    nats,
+    subject: config.SESSION_REVOKED_SUBJECT,
+    logger,
+    onRevoked: applyRevocation,
+  });
+  service.onShutdown(() => revocations.stop());
+  const logout = new SessionLogout({
+    auth,
+    nats,
+    subject: config.SESSION_REVOKED_SUBJECT,
+    logger,
+    applyLocally: applyRevocation,
+  });
 
   const rateLimit = config.RATE_LIMIT_ENABLED
     ? {
@@ -160,6 +185,7 @@ export async function createGatewayService(
     actions,
     nats: () => nats.require(),
     feeds,
+    logout,
     onStart: () => metrics.activeSubscriptions.inc(),
     onEnd: () => metrics.activeSubscriptions.dec(),
     onForward: () => metrics.eventsForwarded.inc(),
@@ -223,7 +249,7 @@ export async function createGatewayService(
       }),
     );
   }
-  app.use('/api/auth', authRoutes({ auth, logger }));
+  app.use('/api/auth', authRoutes({ auth, logout, logger }));
   app.use(
     GRAPHQL_PATH,
     queryLimitMiddleware(config.GRAPHQL_MAX_QUERY_BYTES),
@@ -234,6 +260,7 @@ export async function createGatewayService(
 
   const ws = attachGraphQLWs({
     ...contextDeps,
+    sockets,
     server: service.server,
     path: GRAPHQL_PATH,
     schema,
@@ -264,6 +291,7 @@ export async function createGatewayService(
     nats,
     sessions,
     metrics,
+    revocationsReady: revocations.ready,
     listen: () => service.listen(),
     shutdown: () => service.shutdown(),
   };

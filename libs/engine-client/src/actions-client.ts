@@ -8,6 +8,8 @@ import type {
   ListActionsQuery,
   UpdateActionRequest,
 } from './actions-schemas.js';
+import type { listTypeInstancesQuerySchema } from './actions-schemas.js';
+import type { z } from 'zod';
 import { createEngineTransport, type EngineClientOptions, type RequestOptions } from './transport.js';
 
 /** Typed client for the engine's Actions API (`/api/actions`, `/api/typeinstances`). Close it when done. */
@@ -33,7 +35,7 @@ export function createActionsClient(options: EngineClientOptions) {
     createTypeInstance: (req: CreateTypeInstanceRequest, opts?: RequestOptions) =>
       routes.createTypeInstance({ body: req }, opts),
     getTypeInstance: (id: string, opts?: RequestOptions) => routes.getTypeInstance({ params: { id } }, opts),
-    listTypeInstances: (filter: { path?: string; revision?: string } = {}, opts?: RequestOptions) =>
+    listTypeInstances: (filter: z.input<typeof listTypeInstancesQuerySchema> = {}, opts?: RequestOptions) =>
       routes.listTypeInstances({ query: filter }, opts),
     close: transport.close,
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createdBySchema } from './created-by.js';
 
 /**
  * Wire shapes of the engine's Actions API (`/api/actions`, `/api/typeinstances`) and of the Action status
@@ -142,6 +143,8 @@ export const actionSchema = z.object({
   status: actionStatusSchema,
   /** Number of phase changes so far (the seq of the latest status message). */
   statusSeq: z.number().int(),
+  /** User id of the session that created it; null when unknown. */
+  created_by: z.string().nullable().optional(),
 });
 export type Action = z.infer<typeof actionSchema>;
 
@@ -160,11 +163,12 @@ export const createActionRequestSchema = z
     dryRun: z.boolean().nullish(),
     advancedRendering: z.boolean().nullish(),
     user: userInfoSchema.nullish(),
+    created_by: createdBySchema.optional(),
   })
   .strict();
 export type CreateActionRequest = z.input<typeof createActionRequestSchema>;
 
-export const updateActionRequestSchema = createActionRequestSchema.omit({ name: true });
+export const updateActionRequestSchema = createActionRequestSchema.omit({ name: true, created_by: true });
 export type UpdateActionRequest = z.input<typeof updateActionRequestSchema>;
 
 export const actionUserRequestSchema = z.object({ user: userInfoSchema.nullish() }).strict();
@@ -180,6 +184,7 @@ export const listActionsQuerySchema = z
     phase: actionPhaseSchema.optional(),
     nameRegex: z.string().max(200).optional(),
     interfaceRef: z.string().optional(),
+    created_by: createdBySchema.optional(),
   })
   .strict();
 export type ListActionsQuery = z.input<typeof listActionsQuerySchema>;
@@ -191,6 +196,7 @@ export const typeInstanceSchema = z.object({
   typeRef: manifestReferenceSchema,
   value: z.unknown(),
   createdAt: z.string(),
+  created_by: z.string().nullable().optional(),
 });
 export type TypeInstance = z.infer<typeof typeInstanceSchema>;
 
@@ -198,12 +204,17 @@ export const createTypeInstanceRequestSchema = z
   .object({
     typeRef: z.object({ path: z.string().min(1), revision: z.string().min(1) }).strict(),
     value: z.unknown(),
+    created_by: createdBySchema.optional(),
   })
   .strict();
 export type CreateTypeInstanceRequest = z.input<typeof createTypeInstanceRequestSchema>;
 
 export const listTypeInstancesQuerySchema = z
-  .object({ path: z.string().min(1).optional(), revision: z.string().min(1).optional() })
+  .object({
+    path: z.string().min(1).optional(),
+    revision: z.string().min(1).optional(),
+    created_by: createdBySchema.optional(),
+  })
   .strict();
 export const listTypeInstancesResponseSchema = z.object({ typeInstances: z.array(typeInstanceSchema) });
 

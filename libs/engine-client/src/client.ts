@@ -38,7 +38,8 @@ function matches(summary: ExecutionSummary, query: ListExecutionsQuery): boolean
   return (
     (query.status === undefined || summary.status === query.status) &&
     (query.path === undefined || summary.path === query.path) &&
-    (query.parent_execution_id === undefined || summary.parent_execution_id === query.parent_execution_id)
+    (query.parent_execution_id === undefined || summary.parent_execution_id === query.parent_execution_id) &&
+    (query.created_by === undefined || summary.created_by === query.created_by)
   );
 }
 

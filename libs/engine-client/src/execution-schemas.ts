@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { executionStatusSchema } from '@switchyard/execution-events';
 import { catalogIdInputSchema, versionInputSchema } from './catalog-schemas.js';
+import { createdBySchema } from './created-by.js';
 
 /**
  * Execution shapes of NoETL 2.5 (`noetl/server/api/{run,execution}/schema.py`, `noetl/server/api/v2.py`), with
@@ -43,6 +44,8 @@ export const runPlaybookRequestSchema = z
     parent_event_id: z.union([z.string(), z.number()]).nullish(),
     parent_step: z.string().nullish(),
     metadata: jsonObject.nullish(),
+    /** Ours: the user id of the session that starts it (the gateway sends it). */
+    created_by: createdBySchema.optional(),
   })
   .refine((v) => Boolean(v.path) || Boolean(v.catalog_id), {
     message: 'At least one identifier must be provided: catalog_id or path',
@@ -79,6 +82,8 @@ export const executeRequestSchema = z
     version: versionInputSchema.nullish(),
     payload: jsonObject.default({}),
     parent_execution_id: executionIdInput.nullish(),
+    /** Ours: the user id of the session that starts it (the gateway sends it). */
+    created_by: createdBySchema.optional(),
   })
   .refine((v) => Boolean(v.path) || Boolean(v.catalog_id), {
     message: "Either 'path' or 'catalog_id' must be provided",
@@ -133,6 +138,8 @@ export const executionSummarySchema = z.object({
   created_at: z.string().optional(),
   started_at: z.string().nullish(),
   ended_at: z.string().nullish(),
+  /** User id of the session that started it (children take their parent's); null when unknown. */
+  created_by: z.string().nullish(),
 });
 export type ExecutionSummary = z.infer<typeof executionSummarySchema>;
 
@@ -140,6 +147,7 @@ export const listExecutionsQuerySchema = z.object({
   status: executionStatusSchema.optional(),
   path: z.string().min(1).optional(),
   parent_execution_id: executionId.optional(),
+  created_by: createdBySchema.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -188,6 +196,7 @@ export const executionDetailSchema = z.object({
   created_at: z.string().optional(),
   started_at: z.string().nullish(),
   ended_at: z.string().nullish(),
+  created_by: z.string().nullish(),
 });
 export type ExecutionDetail = z.infer<typeof executionDetailSchema>;
 

@@ -13,3 +13,4 @@ export { openApiPaths, openApiOperation } from './openapi-paths.js';
 export { executionEventsOf, executionResultOf } from './execution-log.js';
 export { createActionsClient } from './actions-client.js';
 export type { ActionsClient } from './actions-client.js';
+export { createdBySchema } from './created-by.js';

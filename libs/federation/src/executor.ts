@@ -1,5 +1,6 @@
 import type { EntityInput, FetchNode, PlanNode, QueryPlan } from './plan.js';
 import type { Selection } from './selection.js';
+import { restoreAliases } from './type-conflict-aliases.js';
 import { SubgraphHttpError, type SubgraphFetcher, type SubgraphResponse } from './subgraph-client.js';
 
 type Json = Record<string, unknown>;
@@ -125,6 +126,12 @@ function projectValue(value: unknown, input: readonly Selection[]): unknown {
   return out;
 }
 
+/** Whether every key field has a value: a null key cannot identify an entity, and would fail its whole fetch. */
+function hasKeys(representation: Json, keys: readonly string[]): boolean {
+  for (const key of keys) if (representation[key] === null || representation[key] === undefined) return false;
+  return true;
+}
+
 /** Runs a plan and returns the merged (not yet shaped) data and the subgraph errors. */
 export async function executePlan(
   plan: QueryPlan,
@@ -164,14 +171,21 @@ export function pickVariables(fetch: FetchNode, variables: Record<string, unknow
   return out;
 }
 
-async function send(fetch: FetchNode, ctx: ExecutionContext, variables: Json): Promise<SubgraphResponse> {
+async function send(
+  fetch: FetchNode,
+  ctx: ExecutionContext,
+  variables: Json,
+  variablesJson?: string,
+): Promise<SubgraphResponse> {
   const fetcher = ctx.fetchers.get(fetch.serviceName);
   if (!fetcher)
     throw new SubgraphHttpError(`no URL for subgraph "${fetch.serviceName}"`, 'SUBREQUEST_HTTP_ERROR');
   const started = performance.now();
   try {
     const response = await fetcher(
-      { query: fetch.operation, variables },
+      variablesJson === undefined
+        ? { query: fetch.operation, variables }
+        : { query: fetch.operation, variablesJson },
       {
         headers: ctx.headers,
         timeoutMs: ctx.timeoutFor?.(fetch.serviceName) ?? ctx.timeoutMs,
@@ -226,6 +240,7 @@ async function runRootFetch(
     errors.push(fetchFailure(fetch, error));
     return;
   }
+  if (fetch.restore && isObject(response.data)) restoreAliases(response.data, fetch.restore);
   if (isObject(response.data)) deepMerge(data, response.data, ctx.abstractTypes);
   for (const raw of response.errors ?? []) {
     const path = Array.isArray(raw.path) ? (raw.path as ResponsePath) : undefined;
@@ -244,7 +259,8 @@ async function runEntityFetch(
   for (const input of fetch.inputs ?? []) inputs.set(input.typename, input);
   const located = locate(data, path, new Set(inputs.keys()));
   if (located.length === 0) return;
-  const representations: Json[] = [];
+  // Each distinct representation is serialized once: the text is both its identity and its part of the body.
+  const representations: string[] = [];
   const targets: Json[][] = [];
   const seen = new Map<string, number>();
   for (const item of located) {
@@ -253,18 +269,22 @@ async function runEntityFetch(
     const representation: Json = { __typename: input.sendAs };
     project(item, input.input, representation);
     representation.__typename = input.sendAs;
+    if (input.keys && !hasKeys(representation, input.keys)) continue;
     const identity = JSON.stringify(representation);
     const index = seen.get(identity);
     if (index === undefined) {
       seen.set(identity, representations.length);
-      representations.push(representation);
+      representations.push(identity);
       targets.push([item]);
     } else targets[index]!.push(item);
   }
   if (representations.length === 0) return;
   let response: SubgraphResponse;
   try {
-    response = await send(fetch, ctx, { ...pickVariables(fetch, ctx.variables), representations });
+    const others =
+      fetch.variableUsages.length > 0 ? JSON.stringify(pickVariables(fetch, ctx.variables)) : '{}';
+    const variablesJson = `{${others.length > 2 ? `${others.slice(1, -1)},` : ''}"representations":[${representations.join(',')}]}`;
+    response = await send(fetch, ctx, {}, variablesJson);
   } catch (error) {
     errors.push(fetchFailure(fetch, error, located[0] ? pathOf(data, path, located[0]) : undefined));
     return;
@@ -274,6 +294,7 @@ async function runEntityFetch(
   for (let i = 0; i < targets.length; i++) {
     const entity = entities[i];
     if (!isObject(entity)) continue;
+    if (fetch.restore) restoreAliases(entity, fetch.restore);
     for (const item of targets[i]!) deepMerge(item, entity, ctx.abstractTypes);
   }
   for (const raw of response.errors ?? []) {

@@ -31,6 +31,7 @@ import { PlanningError, QueryPlanner } from './planner.js';
 import { SubgraphClients, type SubgraphFetcher } from './subgraph-client.js';
 import { parseSupergraph, type Supergraph } from './supergraph.js';
 import { splitSubscriptionPlan, subscribeToSubgraph } from './subscription.js';
+import { restoreAliases } from './type-conflict-aliases.js';
 
 export interface GraphQLRequest {
   query?: unknown;
@@ -327,6 +328,7 @@ export class FederationGateway {
     );
     const complete = (data: Record<string, unknown>) =>
       this.run(prepared, options, { data, node: split.rest });
+    const { restore } = split.root;
     async function* results(): AsyncGenerator<GraphQLResult> {
       try {
         for await (const event of events) {
@@ -334,6 +336,7 @@ export class FederationGateway {
             yield { data: null, errors: event.errors };
             continue;
           }
+          if (restore) restoreAliases(event.data, restore);
           const result = await complete(event.data);
           if (event.errors?.length) result.errors = [...event.errors, ...(result.errors ?? [])];
           yield result;

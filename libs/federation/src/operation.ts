@@ -4,6 +4,7 @@ import {
   getVariableValues,
   valueFromAST,
   GraphQLBoolean,
+  print,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
@@ -21,7 +22,7 @@ export interface NormalizedOperation {
   kind: OperationKind;
   name?: string;
   selections: Selection[];
-  /** Variable name -> printed type, for building subgraph operations. */
+  /** Variable name -> printed type and default (`Int = 1`), for building subgraph operations. */
   variableTypes: Map<string, string>;
 }
 
@@ -147,7 +148,9 @@ export function normalizeOperation(
 
   const variableTypes = new Map<string, string>();
   for (const def of operation.variableDefinitions ?? []) {
-    variableTypes.set(def.variable.name.value, printType(def.type));
+    // A default stays part of the declaration: it lets a nullable variable fill a non-null position.
+    const defaultValue = def.defaultValue ? ` = ${print(def.defaultValue)}` : '';
+    variableTypes.set(def.variable.name.value, `${printType(def.type)}${defaultValue}`);
   }
   return {
     kind: operation.operation as OperationKind,

@@ -1,12 +1,15 @@
 import type { Selection } from './selection.js';
 import { printSelections } from './selection.js';
 import type { OperationKind } from './operation.js';
+import type { AliasRestore } from './type-conflict-aliases.js';
 
 /** What an entity fetch sends for each object of a concrete type: `__typename` (as `sendAs`) plus `input`. */
 export interface EntityInput {
   typename: string;
   sendAs: string;
   input: Selection[];
+  /** Top-level key fields: an object where one of them is null or missing is not sent. */
+  keys?: string[];
 }
 
 export interface FetchNode {
@@ -19,6 +22,8 @@ export interface FetchNode {
   variableUsages: string[];
   /** Present on entity fetches: how representations are built. */
   inputs?: EntityInput[];
+  /** Present when the subgraph is asked under internal aliases (fields whose types differ per object type). */
+  restore?: AliasRestore;
 }
 
 export interface FlattenNode {

@@ -5,6 +5,7 @@ import {
   isAbstractType,
   isInterfaceType,
   isListType,
+  isUnionType,
   type GraphQLOutputType,
   type ValueNode,
   type OperationTypeNode,
@@ -19,7 +20,8 @@ import {
   type FragmentSelection,
   type Selection,
 } from './selection.js';
-import { possibleTypes, type Supergraph } from './supergraph.js';
+import { possibleTypes, type Supergraph, type TypeInfo } from './supergraph.js';
+import { aliasTypeConflicts } from './type-conflict-aliases.js';
 
 /** The operation cannot be planned against this supergraph (a composition gap, not a client mistake). */
 export class PlanningError extends Error {
@@ -79,11 +81,44 @@ function addField(target: Selection[], sel: FieldSelection, withSelections: bool
  */
 function avoidConflicts(target: readonly Selection[], fields: FieldSelection[]): FieldSelection[] {
   return fields.map((f) => {
+    // A field with arguments gets an alias of its own: the operation may ask for it with other arguments.
+    if (f.args.length > 0) return { ...f, responseKey: `__sy_${f.name}_${shortHash(fieldIdentity(f))}` };
     const clash = target.some(
       (t) => t.kind === 'field' && t.responseKey === f.responseKey && fieldIdentity(t) !== fieldIdentity(f),
     );
     return clash ? { ...f, responseKey: `__sy_${f.name}` } : f;
   });
+}
+
+/** A short stable name suffix (FNV-1a, base 36). */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+/** The field and its arguments, whatever its response key. */
+function fieldWithArgs(sel: FieldSelection): string {
+  return fieldIdentity({ ...sel, responseKey: sel.name });
+}
+
+/**
+ * Representations carry fields by name: one input cannot hold the same field with two argument sets
+ * (`price(currency: "USD")` and `price(currency: "EUR")`), so such requirements need separate fetches.
+ */
+function inputsConflict(existing: readonly Selection[], incoming: readonly Selection[]): boolean {
+  for (const sel of incoming) {
+    if (sel.kind !== 'field') continue;
+    for (const other of existing) {
+      if (other.kind !== 'field' || other.name !== sel.name) continue;
+      if (fieldWithArgs(other) !== fieldWithArgs(sel)) return true;
+      if (sel.selections && other.selections && inputsConflict(other.selections, sel.selections)) return true;
+    }
+  }
+  return false;
 }
 
 function addFragment(target: Selection[], typeCondition: string): FragmentSelection {
@@ -104,6 +139,19 @@ function mergeInto(target: Selection[], source: readonly Selection[]): void {
       if (sel.selections) mergeInto(node.selections!, sel.selections);
     }
   }
+}
+
+function countFields(selections: readonly Selection[]): number {
+  let n = 0;
+  for (const sel of selections) {
+    if (sel.kind === 'field') n++;
+    if (sel.selections) n += countFields(sel.selections);
+  }
+  return n;
+}
+
+function keyNames(key: readonly Selection[]): string[] {
+  return key.flatMap((s) => (s.kind === 'field' ? [s.name] : []));
 }
 
 function collectVariables(selections: readonly Selection[], out: Set<string>): void {
@@ -134,22 +182,26 @@ export class QueryPlanner {
     const roots: Group[][] = [];
     let previousGraph: string | undefined;
     for (const f of planned) {
-      const graph = this.chooseRootGraph(rootType.name, f, operation, previousGraph);
-      if (operation.kind === 'mutation') {
-        // Mutation root fields run one after another; consecutive fields on one subgraph share a fetch.
-        const last = roots[roots.length - 1];
-        const group = last && last[0]!.graph === graph ? last[0]! : build.newGroup(graph, [], false);
-        if (!last || last[0] !== group) roots.push([group]);
-        build.planObject(group, group.selections, rootType.name, [], undefined, [f], 0);
-      } else {
-        let group = roots[0]?.find((g) => g.graph === graph);
-        if (!group) {
-          group = build.newGroup(graph, [], false);
-          if (roots.length === 0) roots.push([]);
-          roots[0]!.push(group);
+      if (operation.kind !== 'mutation') {
+        const parts = this.rootParts(build, rootType.name, f, operation, previousGraph);
+        for (const [graph, part] of parts) {
+          let group = roots[0]?.find((g) => g.graph === graph);
+          if (!group) {
+            group = build.newGroup(graph, [], false);
+            if (roots.length === 0) roots.push([]);
+            roots[0]!.push(group);
+          }
+          build.planObject(group, group.selections, rootType.name, [], undefined, [part], 0);
+          previousGraph = graph;
         }
-        build.planObject(group, group.selections, rootType.name, [], undefined, [f], 0);
+        continue;
       }
+      // Mutation root fields run one after another; consecutive fields on one subgraph share a fetch.
+      const graph = this.chooseRootGraph(rootType.name, f, operation, previousGraph);
+      const last = roots[roots.length - 1];
+      const group = last && last[0]!.graph === graph ? last[0]! : build.newGroup(graph, [], false);
+      if (!last || last[0] !== group) roots.push([group]);
+      build.planObject(group, group.selections, rootType.name, [], undefined, [f], 0);
       previousGraph = graph;
     }
     let node: PlanNode | undefined;
@@ -167,6 +219,28 @@ export class QueryPlanner {
       selections: operation.selections,
       hasIntrospection,
     };
+  }
+
+  /**
+   * Where a query root field is fetched: one subgraph when one can plan it all, otherwise (a shareable field
+   * whose sub-selection no single subgraph has) parts of it from several subgraphs in parallel.
+   */
+  private rootParts(
+    build: PlanBuilder,
+    rootType: string,
+    f: FieldSelection,
+    operation: NormalizedOperation,
+    previous?: string,
+  ): Array<[string, FieldSelection]> {
+    try {
+      return [[this.chooseRootGraph(rootType, f, operation, previous), f]];
+    } catch (error) {
+      const candidates = this.supergraph.types.get(rootType)?.fields.get(f.name)?.resolvableIn ?? [];
+      if (!(error instanceof PlanningError) || candidates.length < 2) throw error;
+      const parts = build.splitAcross(candidates, rootType, [], f, 0, false);
+      if (!parts) throw error;
+      return parts;
+    }
   }
 
   /** Among the subgraphs that resolve a root field, the one whose subtree needs the fewest fetches. */
@@ -188,7 +262,9 @@ export class QueryPlanner {
         const trial = new PlanBuilder(this.supergraph, operation);
         const group = trial.newGroup(graph, [], false);
         trial.planObject(group, group.selections, rootType, [], undefined, [f], 0);
-        cost = trial.groupCount() * 2 - (graph === previous ? 1 : 0);
+        // Fewest fetches first; on a tie, the subgraph that answers most of the selection itself.
+        cost =
+          (trial.groupCount() * 2 - (graph === previous ? 1 : 0)) * 100_000 - countFields(group.selections);
       } catch {
         cost = Infinity;
       }
@@ -204,13 +280,23 @@ export class QueryPlanner {
 
 class PlanBuilder {
   private readonly groups: Group[] = [];
+  private readonly rootTypes: ReadonlySet<string>;
   private readonly entityGroups = new Map<string, Group>();
   private nextId = 0;
 
   constructor(
     private readonly supergraph: Supergraph,
     private readonly operation: NormalizedOperation,
-  ) {}
+    /** Trial results shared by a plan's builders: nested look-aheads ask the same questions again. */
+    private readonly trials = new Map<string, number>(),
+  ) {
+    const { schema } = supergraph;
+    this.rootTypes = new Set(
+      [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) =>
+        t ? [t.name] : [],
+      ),
+    );
+  }
 
   groupCount(): number {
     return this.groups.length;
@@ -239,6 +325,7 @@ class PlanBuilder {
     provided: Selection[] | undefined,
     selections: Selection[],
     depth: number,
+    sharedIn?: readonly string[],
   ): Set<Group> {
     const { schema } = this.supergraph;
     const type = schema.getType(typeName);
@@ -251,6 +338,8 @@ class PlanBuilder {
         provided,
         collectFields(schema, typeName, selections),
         depth,
+        false,
+        sharedIn,
       );
     }
     const used = new Set<Group>([group]);
@@ -259,10 +348,25 @@ class PlanBuilder {
     const asInterfaceObject = typeInfo?.graphs.get(group.graph)?.isInterfaceObject === true;
     if (asInterfaceObject)
       return this.planInterfaceObject(group, target, typeName, path, provided, selections, depth);
-    for (const runtime of possibleTypes(this.supergraph, typeName)) {
+    const runtimes = possibleTypes(this.supergraph, typeName);
+    if (runtimes.length === 0 && isInterfaceType(type)) {
+      // No object implements the interface: its fields must still be resolvable here, or planning fails.
+      const fields = collectFields(schema, typeName, selections).filter((f) => f.name !== '__typename');
+      for (const g of this.planObject(group, target, typeName, path, provided, fields, depth)) used.add(g);
+      return used;
+    }
+    for (const runtime of runtimes) {
       const fields = collectFields(schema, runtime.name, selections);
       if (fields.length === 0) continue;
       if (!this.typeInGraph(runtime.name, typeName, group.graph)) continue;
+      // Below a field several subgraphs share, a union member is only asked for where every one of them has it.
+      if (
+        sharedIn &&
+        sharedIn.length > 1 &&
+        isUnionType(type) &&
+        !this.memberEverywhere(typeInfo, runtime.name, sharedIn)
+      )
+        continue;
       const fragment = addFragment(target, runtime.name);
       const objPath = [...path, `... on ${runtime.name}`];
       for (const g of this.planObject(
@@ -273,6 +377,8 @@ class PlanBuilder {
         provided,
         fields,
         depth,
+        false,
+        sharedIn,
       ))
         used.add(g);
     }
@@ -343,7 +449,12 @@ class PlanBuilder {
     if (!entity) {
       entity = this.newGroup(owner.graph, path, true);
       this.entityGroups.set(groupKey, entity);
-      entity.inputs.set(typeName, { typename: typeName, sendAs: typeName, input: keyFields });
+      entity.inputs.set(typeName, {
+        typename: typeName,
+        sendAs: typeName,
+        input: keyFields,
+        keys: keyNames(key),
+      });
     }
     entity.dependsOn.add(group);
     const fragment = addFragment(entity.selections, typeName);
@@ -358,6 +469,29 @@ class PlanBuilder {
     ))
       used.add(g);
     return used;
+  }
+
+  /**
+   * The subgraphs that could answer a field at this position: those resolving it, and, below a value type,
+   * only those that could also have answered the path down to it.
+   */
+  private sharedCandidates(
+    parent: string,
+    resolvableIn: readonly string[],
+    parentCandidates: readonly string[] | undefined,
+  ): readonly string[] | undefined {
+    const info = this.supergraph.types.get(parent);
+    const isRoot = this.rootTypes.has(parent);
+    const isEntity = [...(info?.graphs.values() ?? [])].some((g) => g.keys.some((k) => k.resolvable));
+    let out: readonly string[];
+    if (isRoot) out = resolvableIn;
+    else if (isEntity) out = resolvableIn.filter((g) => info?.graphs.get(g)?.keys.some((k) => k.resolvable));
+    else out = parentCandidates ? resolvableIn.filter((g) => parentCandidates.includes(g)) : resolvableIn;
+    return out;
+  }
+
+  private memberEverywhere(union: TypeInfo | undefined, member: string, graphs: readonly string[]): boolean {
+    return graphs.every((g) => union?.unionMembersIn.get(g)?.has(member) ?? true);
   }
 
   private typeInGraph(runtime: string, abstractName: string, graph: string): boolean {
@@ -390,7 +524,8 @@ class PlanBuilder {
     if (field.resolvableIn.includes(graph)) return true;
     if (provided && collectFields(this.supergraph.schema, typeName, provided).some((p) => p.name === name))
       return true;
-    // A subgraph can always return the fields of its own keys.
+    // A subgraph can return the fields of its own keys, unless it marks them @external (another subgraph owns them).
+    if (field.sources.get(graph)?.external) return false;
     return typeInGraph.keys.some((k) => k.fields.some((s) => s.kind === 'field' && s.name === name));
   }
 
@@ -404,6 +539,7 @@ class PlanBuilder {
     fields: FieldSelection[],
     depth: number,
     requiresReady = false,
+    candidates?: readonly string[],
   ): Set<Group> {
     const { schema } = this.supergraph;
     const used = new Set<Group>([group]);
@@ -436,8 +572,13 @@ class PlanBuilder {
       }
       const existedBefore = target.some((t) => t.kind === 'field' && fieldIdentity(t) === fieldIdentity(f));
       const node = addField(target, f, true);
-      const childType = getNamedType(definition.type);
-      const source = this.supergraph.types.get(typeName)?.fields.get(f.name)?.sources.get(group.graph);
+      const fieldInfo = this.supergraph.types.get(typeName)?.fields.get(f.name);
+      const source = fieldInfo?.sources.get(group.graph);
+      // The subgraph may declare a narrower type (`Book` where the supergraph says `Media`): plan against it.
+      const childType =
+        (source?.type && schema.getType(source.type.replace(/[[\]!\s]/g, ''))) ||
+        getNamedType(definition.type);
+      const sharedIn = this.sharedCandidates(typeName, fieldInfo?.resolvableIn ?? [], candidates);
       let childProvided: Selection[] | undefined;
       if (provided) {
         const p = collectFields(schema, typeName, provided).find((x) => x.name === f.name);
@@ -454,6 +595,7 @@ class PlanBuilder {
           childProvided,
           f.selections,
           depth,
+          sharedIn,
         ))
           used.add(g);
       } catch (error) {
@@ -507,15 +649,67 @@ class PlanBuilder {
           `cannot plan field ${typeName}.${f.name}: no subgraph with a resolvable key for ${typeName} can resolve it from "${group.graph}"`,
         );
       }
-      // Prefer a subgraph that already has a fetch here, then the one that resolves most pending fields.
+      // With a choice, look ahead: a subgraph that can plan the whole sub-selection comes first.
+      const lookAhead = !!f.selections && options.length > 1;
+      const completes = new Map<Route, boolean>();
+      for (const o of options)
+        completes.set(o, !lookAhead || this.trialCost(o.graph, o.sendAs, path, f, depth, true) < Infinity);
+      // Then a subgraph that already has a fetch here, then the one that resolves most pending fields.
       const score = (o: Route) => {
         const existing = this.entityGroups.has(this.groupKey(path, o.graph, ''));
         const coverage = routes.filter((r) => r.options.some((x) => x.graph === o.graph)).length;
         const keyUsable = this.chooseKey(o, group.graph, provided).usable ? 1 : 0;
-        return (existing ? 1000 : 0) + keyUsable * 100 + coverage;
+        return (completes.get(o) ? 10_000 : 0) + (existing ? 1000 : 0) + keyUsable * 100 + coverage;
       };
       let route = options[0]!;
       for (const o of options) if (score(o) > score(route)) route = o;
+      if (lookAhead && !completes.get(route)) {
+        // No single subgraph can: each part of the sub-selection goes to one that can, fetched in parallel.
+        const parts = this.splitAcross(
+          options.map((o) => o.graph),
+          route.sendAs,
+          path,
+          f,
+          depth,
+          true,
+        );
+        if (parts) {
+          for (const [graph, part] of parts) {
+            const partRoute = options.find((o) => o.graph === graph)!;
+            for (const g of this.planPendingField(
+              group,
+              target,
+              typeName,
+              path,
+              provided,
+              part,
+              partRoute,
+              depth,
+            ))
+              used.add(g);
+          }
+          continue;
+        }
+      }
+      for (const g of this.planPendingField(group, target, typeName, path, provided, f, route, depth))
+        used.add(g);
+    }
+    return used;
+  }
+
+  /** Fetches one field through `_entities` from the subgraph of `route`, after the key (and requirements). */
+  private planPendingField(
+    group: Group,
+    target: Selection[],
+    typeName: string,
+    path: string[],
+    provided: Selection[] | undefined,
+    f: FieldSelection,
+    route: Route,
+    depth: number,
+  ): Set<Group> {
+    const used = new Set<Group>();
+    {
       const source = this.supergraph.types.get(route.sendAs)?.fields.get(f.name)?.sources.get(route.graph);
       const { key } = this.chooseKey(route, group.graph, provided);
 
@@ -541,19 +735,28 @@ class PlanBuilder {
       const deps = new Set<Group>([...inputGroups, ...requiresFrom]);
       const extraDeps = [...deps].filter((g) => g !== group);
       const suffix = extraDeps.length > 0 ? `after:${extraDeps.map((g) => g.id).join(',')}` : '';
-      const key2 = this.groupKey(path, route.graph, suffix);
+      let key2 = this.groupKey(path, route.graph, suffix);
       let entity = this.entityGroups.get(key2);
+      for (let n = 1; entity && inputsConflict(entity.inputs.get(typeName)?.input ?? [], input); n++) {
+        key2 = this.groupKey(path, route.graph, `${suffix}#${n}`);
+        entity = this.entityGroups.get(key2);
+      }
       if (!entity) {
         entity = this.newGroup(route.graph, path, true);
         this.entityGroups.set(key2, entity);
       }
       for (const d of deps) if (d !== entity) entity.dependsOn.add(d);
       const existingInput = entity.inputs.get(typeName);
-      if (existingInput) mergeInto(existingInput.input, input);
+      if (existingInput) mergeInto(existingInput.input, this.concreteConditions(input));
       else {
         const merged: Selection[] = [];
-        mergeInto(merged, input);
-        entity.inputs.set(typeName, { typename: typeName, sendAs: route.sendAs, input: merged });
+        mergeInto(merged, this.concreteConditions(input));
+        entity.inputs.set(typeName, {
+          typename: typeName,
+          sendAs: route.sendAs,
+          input: merged,
+          keys: keyNames(key),
+        });
       }
       const fragment = addFragment(entity.selections, route.sendAs);
       for (const g of this.planObject(
@@ -569,6 +772,105 @@ class PlanBuilder {
         used.add(g);
     }
     return used;
+  }
+
+  /**
+   * The number of fetches a subgraph needs to answer `f` on an object of `typeName` it is handed (Infinity when
+   * it cannot), planned on a scratch builder so that nothing of the attempt remains.
+   */
+  trialCost(
+    graph: string,
+    typeName: string,
+    path: string[],
+    f: FieldSelection,
+    depth: number,
+    entity: boolean,
+  ): number {
+    const key = `${graph}|${typeName}|${path.join('.')}|${depth}|${entity}|${printSelections([f])}`;
+    const known = this.trials.get(key);
+    if (known !== undefined) return known;
+    let cost: number;
+    try {
+      const trial = new PlanBuilder(this.supergraph, this.operation, this.trials);
+      const start = trial.newGroup(graph, path, entity);
+      trial.planObject(start, start.selections, typeName, path, undefined, [f], depth, entity);
+      cost = trial.groupCount();
+    } catch (error) {
+      if (!(error instanceof PlanningError)) throw error;
+      cost = Infinity;
+    }
+    this.trials.set(key, cost);
+    return cost;
+  }
+
+  /**
+   * Splits the sub-selection of `f` (a value-type field) among subgraphs: each sub-field goes to a subgraph that
+   * can plan it, preferring one already chosen. Undefined when some sub-field fits none.
+   */
+  splitAcross(
+    graphs: readonly string[],
+    typeName: string,
+    path: string[],
+    f: FieldSelection,
+    depth: number,
+    entity: boolean,
+  ): Array<[string, FieldSelection]> | undefined {
+    const { schema } = this.supergraph;
+    const parent = schema.getType(typeName);
+    const definition = parent && 'getFields' in parent ? parent.getFields()[f.name] : undefined;
+    if (!definition || !f.selections) return undefined;
+    const child = getNamedType(definition.type);
+    if (isAbstractType(child)) return undefined;
+    const assigned = new Map<string, Selection[]>();
+    const typenames: Selection[] = [];
+    for (const sub of collectFields(schema, child.name, f.selections)) {
+      if (sub.name === '__typename') {
+        typenames.push(sub);
+        continue;
+      }
+      const part: FieldSelection = { ...f, selections: [sub] };
+      let best: string | undefined;
+      let bestCost = Infinity;
+      for (const graph of graphs) {
+        const cost = this.trialCost(graph, typeName, path, part, depth, entity);
+        if (cost === Infinity) continue;
+        const adjusted = assigned.has(graph) ? cost - 1000 : cost;
+        if (adjusted < bestCost) {
+          bestCost = adjusted;
+          best = graph;
+        }
+      }
+      if (!best) return undefined;
+      assigned.set(best, [...(assigned.get(best) ?? []), sub]);
+    }
+    const parts = [...assigned];
+    if (parts.length === 0) return undefined;
+    parts[0]![1].unshift(...typenames);
+    return parts.map(([graph, selections]) => [graph, { ...f, selections }]);
+  }
+
+  /**
+   * Representations are projected by `__typename`: a fragment on an interface or union becomes one fragment per
+   * object type it applies to, so the executor needs no schema to decide what to copy.
+   */
+  private concreteConditions(selections: readonly Selection[]): Selection[] {
+    const { schema } = this.supergraph;
+    const out: Selection[] = [];
+    for (const sel of selections) {
+      if (sel.kind === 'field') {
+        out.push(sel.selections ? { ...sel, selections: this.concreteConditions(sel.selections) } : sel);
+        continue;
+      }
+      const inner = this.concreteConditions(sel.selections);
+      const condition = sel.typeCondition ? schema.getType(sel.typeCondition) : undefined;
+      if (!condition || !isAbstractType(condition)) {
+        out.push({ ...sel, selections: inner });
+        continue;
+      }
+      for (const runtime of schema.getPossibleTypes(condition))
+        out.push({ kind: 'fragment', typeCondition: runtime.name, selections: inner });
+    }
+    return out;
   }
 
   private hasRequires(typeName: string, fieldName: string, graph: string): boolean {
@@ -689,12 +991,19 @@ class PlanBuilder {
     const name = this.operation.name
       ? ` ${this.operation.name}__${group.graph.replace(/[^A-Za-z0-9_]/g, '_')}__${group.id}`
       : '';
+    const rootType = this.supergraph.schema.getRootType(kind as OperationTypeNode)?.name ?? 'Query';
+    const { selections, restore } = aliasTypeConflicts(
+      this.supergraph,
+      group.graph,
+      group.entity ? '_Entity' : rootType,
+      group.selections,
+    );
     let operation: string;
     if (group.entity) {
       const allDefs = ['$representations: [_Any!]!', ...defs].join(', ');
-      operation = `query${name}(${allDefs}) { _entities(representations: $representations) {${printSelections(group.selections)}} }`;
+      operation = `query${name}(${allDefs}) { _entities(representations: $representations) {${printSelections(selections)}} }`;
     } else {
-      operation = `${kind}${name}${defs.length > 0 ? `(${defs.join(', ')})` : ''} {${printSelections(group.selections)}}`;
+      operation = `${kind}${name}${defs.length > 0 ? `(${defs.join(', ')})` : ''} {${printSelections(selections)}}`;
     }
     const fetch: FetchNode = {
       kind: 'Fetch',
@@ -704,6 +1013,7 @@ class PlanBuilder {
       operation,
       variableUsages: usages,
       inputs: group.entity ? [...group.inputs.values()] : undefined,
+      ...(restore ? { restore } : {}),
     };
     return group.entity ? { kind: 'Flatten', path: group.path.map((p) => p), node: fetch } : fetch;
   }

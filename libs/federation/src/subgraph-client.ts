@@ -3,8 +3,12 @@ import { Pool } from 'undici';
 export interface SubgraphRequest {
   query: string;
   variables?: Record<string, unknown>;
+  /** The variables already serialized as a JSON object (entity fetches build it while deduplicating); wins over `variables`. */
+  variablesJson?: string;
   operationName?: string;
 }
+
+const MAX_CACHED_QUERIES = 2_000;
 
 export interface SubgraphResponse {
   data?: Record<string, unknown> | null;
@@ -52,6 +56,25 @@ export class SubgraphClients {
     return pool;
   }
 
+  /** Request bodies: the query text of a plan's fetch is the same on every request, so its JSON form is kept. */
+  private readonly queryJson = new Map<string, string>();
+
+  private body(request: SubgraphRequest): string {
+    if (request.variablesJson === undefined || request.operationName !== undefined) {
+      const { variablesJson, ...plain } = request;
+      return JSON.stringify(
+        variablesJson === undefined ? plain : { ...plain, variables: JSON.parse(variablesJson) },
+      );
+    }
+    let query = this.queryJson.get(request.query);
+    if (query === undefined) {
+      if (this.queryJson.size >= MAX_CACHED_QUERIES) this.queryJson.clear();
+      query = JSON.stringify(request.query);
+      this.queryJson.set(request.query, query);
+    }
+    return `{"query":${query},"variables":${request.variablesJson}}`;
+  }
+
   fetcher(url: string): SubgraphFetcher {
     const parsed = new URL(url);
     const path = `${parsed.pathname}${parsed.search}`;
@@ -70,7 +93,7 @@ export class SubgraphClients {
             'content-type': 'application/json',
             accept: 'application/graphql-response+json, application/json',
           },
-          body: JSON.stringify(request),
+          body: this.body(request),
           signal,
         });
       } catch (error) {

@@ -46,6 +46,8 @@ export interface FieldSource {
   external: boolean;
   override?: string;
   usedOverridden: boolean;
+  /** The field's type in this subgraph when it differs from the supergraph's (`@join__field(type:)`). */
+  type?: string;
 }
 
 export interface FieldInfo {
@@ -285,6 +287,7 @@ export function parseSupergraph(sdl: string): Supergraph {
         external: args.external === true,
         override: typeof args.override === 'string' ? args.override : undefined,
         usedOverridden: args.usedOverridden === true,
+        type: typeof args.type === 'string' ? args.type : undefined,
       });
     }
     let resolvableIn: string[];

@@ -71,7 +71,7 @@ export const noopToolSchema = z.object({ kind: z.literal('noop'), result: z.unkn
 
 export const pythonToolSchema = z.object({ kind: z.literal('python'), code: z.string().min(1) }).strict();
 
-export const AUTH_ACTIONS = ['login', 'validate_session', 'check_access'] as const;
+export const AUTH_ACTIONS = ['login', 'validate_session', 'check_access', 'logout'] as const;
 export const authToolSchema = z
   .object({
     kind: z.literal('auth'),

@@ -174,6 +174,23 @@ export class ExecutionRunner {
       throw reason instanceof Stopped ? reason : new Stopped(message(reason));
   }
 
+  /**
+   * A `case.when`. After a failed call there is no response: a condition that cannot be evaluated then (it reads
+   * `response.status_code`, say) does not match, and the call's own error decides the step.
+   */
+  private async condition(
+    when: string | boolean,
+    ctx: Record<string, unknown>,
+    callError: Error | undefined,
+  ): Promise<boolean> {
+    try {
+      return await this.deps.templates.evaluateCondition(when, ctx);
+    } catch (error) {
+      if (callError && error instanceof Error && error.name === 'TemplateError') return false;
+      throw error;
+    }
+  }
+
   private async render<T>(value: unknown, ctx: Record<string, unknown>): Promise<T> {
     return (await this.deps.templates.renderValue(value, ctx)) as T;
   }
@@ -217,7 +234,7 @@ export class ExecutionRunner {
     let handled = false;
     try {
       for (const branch of step.case ?? []) {
-        if (!(await this.deps.templates.evaluateCondition(branch.when, caseCtx))) continue;
+        if (!(await this.condition(branch.when, caseCtx, callError))) continue;
         handled = true;
         const then = branch.then;
         if (then.set) Object.assign(this.vars, await this.render<Record<string, unknown>>(then.set, caseCtx));

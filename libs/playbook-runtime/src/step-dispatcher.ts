@@ -125,6 +125,7 @@ export class StepDispatcher {
           this.connected = true;
           const now = Date.now();
           for (const entry of this.pending.values()) entry.lastSeen = now;
+          void this.requeueUntaken();
         }
       }
     })().catch(() => undefined);
@@ -141,7 +142,10 @@ export class StepDispatcher {
       entry.workerId = reply.workerId;
       return;
     }
-    if (reply.type === 'heartbeat') return;
+    if (reply.type === 'heartbeat') {
+      entry.workerId ??= 'unknown';
+      return;
+    }
     this.pending.delete(reply.commandId);
     if (reply.ok) entry.resolve(reply.result ?? null);
     else {
@@ -183,6 +187,25 @@ export class StepDispatcher {
     }
   }
 
+  /**
+   * After a reconnect, sends again every command no worker has taken: the queue lives in NATS's memory, so a NATS
+   * restart loses it. A command that survived is not delivered twice (JetStream drops a repeated message id).
+   */
+  private async requeueUntaken(): Promise<void> {
+    try {
+      await ensureStepStream(this.options.nc);
+      for (const entry of this.pending.values()) {
+        if (entry.workerId !== undefined) continue;
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(entry.command), {
+          msgID: entry.command.commandId,
+          timeout: 5_000,
+        });
+      }
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not queue the untaken step commands again');
+    }
+  }
+
   /** Sends one tool call to the workers and resolves with its result. */
   async dispatch(call: ToolInvocation & { kind: WorkerToolKind }, credential?: string): Promise<unknown> {
     const commandId = randomUUID();
@@ -212,7 +235,13 @@ export class StepDispatcher {
     };
     call.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), { msgID: commandId, timeout: 5_000 });
+      try {
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), { msgID: commandId, timeout: 5_000 });
+      } catch {
+        // The queue may be gone with a NATS restart: create it and try once more.
+        await ensureStepStream(this.options.nc);
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), { msgID: commandId, timeout: 5_000 });
+      }
     } catch (error) {
       this.pending.delete(commandId);
       call.signal.removeEventListener('abort', onAbort);

@@ -65,7 +65,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
   const { nc, logger } = options;
   const heartbeatMs = options.heartbeatMs ?? 1_000;
   await ensureStepStream(nc);
-  const consumer = await jetstream(nc).consumers.get(STEP_STREAM, STEP_WORKER_CONSUMER);
+  let consumer = await jetstream(nc).consumers.get(STEP_STREAM, STEP_WORKER_CONSUMER);
   const running = new Map<string, AbortController>();
   const cancelled = new Set<string>();
   const tasks = new Set<Promise<void>>();
@@ -216,6 +216,13 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
         if (closed) break;
         logger.warn({ err: error }, 'step queue pull failed; retrying');
         await new Promise((r) => setTimeout(r, 500));
+        // The queue lives in NATS's memory: after a NATS restart it is created again.
+        try {
+          await ensureStepStream(nc);
+          consumer = await jetstream(nc).consumers.get(STEP_STREAM, STEP_WORKER_CONSUMER);
+        } catch {
+          // NATS is not back yet; the next pass tries again.
+        }
       }
     }
   })();

@@ -15,6 +15,7 @@ export interface ExecutionBackend {
     path: string;
     version: number;
     args: Record<string, unknown>;
+    createdBy?: string | null;
   }): Promise<{ execution_id: string; status: string }>;
   cancel(executionId: string, reason: string, cascade: boolean): Promise<unknown>;
   /** Resolves when the execution has ended in this process (or at once when another process runs it). */
@@ -33,6 +34,8 @@ export interface ActionInputs {
   dryRun?: boolean | null;
   advancedRendering?: boolean | null;
   user?: UserInfo | null;
+  /** User id of the session that creates the Action; its runs and outputs are recorded as theirs. */
+  createdBy?: string | null;
 }
 
 const RUN_LIKE: ActionPhase[] = ['RUNNING', 'BEING_CANCELED'];
@@ -101,6 +104,7 @@ export class ActionService {
         canceledBy: null,
       },
       statusSeq: 1,
+      created_by: inputs.createdBy ?? null,
     };
     const internal: ActionInternal = { generation: 1, iteration: 0, nodeKey: null, supplied: {} };
     await this.deps.store.insert(action, internal);
@@ -303,6 +307,7 @@ export class ActionService {
         path: claimed.renderedAction!.path,
         version: Number(claimed.renderedAction!.revision),
         args,
+        createdBy: claimed.created_by ?? null,
       });
     } catch (error) {
       return this.deps.store.change(
@@ -440,6 +445,7 @@ export class ActionService {
         path: decl.typeRef.path,
         revision: decl.typeRef.revision,
         value: value ?? null,
+        createdBy: action.created_by ?? null,
       });
       typeInstances.push({ name: decl.name, id: created.id, typeRef: created.typeRef });
     }

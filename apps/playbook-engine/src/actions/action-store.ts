@@ -44,10 +44,13 @@ function fromRow(row: Row): StoredAction {
  * A change and its log row are written in one transaction.
  */
 export class ActionStore {
-  /** Called after a phase change was committed (the publisher flushes then). */
-  onLogged: () => void = () => undefined;
-
-  constructor(private readonly db: Database) {}
+  /**
+   * @param onLogged called after a phase change and its log row were committed (the outbox publishes then).
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly onLogged: () => void = () => undefined,
+  ) {}
 
   private async log(tx: Queryable, action: Action): Promise<void> {
     const message: ActionStatusMessage = {
@@ -70,7 +73,8 @@ export class ActionStore {
         const existing = await tx.query('SELECT 1 FROM actions WHERE name = $1', [action.name]);
         if (existing.length) throw new ActionExistsError(action.name);
         await tx.query(
-          `INSERT INTO actions (name, uid, phase, path, document, internal) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
+          `INSERT INTO actions (name, uid, phase, path, document, internal, created_by)
+           VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7)`,
           [
             action.name,
             action.uid,
@@ -78,6 +82,7 @@ export class ActionStore {
             action.actionRef.path,
             JSON.stringify(action),
             JSON.stringify(internal),
+            action.created_by ?? null,
           ],
         );
         await this.log(tx, action);
@@ -96,8 +101,12 @@ export class ActionStore {
     return rows[0] && fromRow(rows[0]);
   }
 
-  async list(filter: { phase?: ActionPhase; path?: string }): Promise<Action[]> {
-    const { clause, params } = whereEquals({ phase: filter.phase, path: filter.path });
+  async list(filter: { phase?: ActionPhase; path?: string; createdBy?: string }): Promise<Action[]> {
+    const { clause, params } = whereEquals({
+      phase: filter.phase,
+      path: filter.path,
+      created_by: filter.createdBy,
+    });
     const rows = await this.db.query<Row>(
       `SELECT document, internal FROM actions ${clause} ORDER BY created_at, name`,
       params,
@@ -183,17 +192,24 @@ export class ActionStore {
     await this.db.query('UPDATE action_status_log SET published = true WHERE id = ANY($1::bigint[])', [ids]);
   }
 
-  async createTypeInstance(input: { path: string; revision: string; value: unknown }): Promise<TypeInstance> {
+  async createTypeInstance(input: {
+    path: string;
+    revision: string;
+    value: unknown;
+    createdBy?: string | null;
+  }): Promise<TypeInstance> {
     const id = randomUUID();
     const rows = await this.db.query<{ created_at: unknown }>(
-      'INSERT INTO type_instances (id, type_path, type_revision, value) VALUES ($1, $2, $3, $4::jsonb) RETURNING created_at',
-      [id, input.path, input.revision, JSON.stringify(input.value ?? null)],
+      `INSERT INTO type_instances (id, type_path, type_revision, value, created_by)
+       VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING created_at`,
+      [id, input.path, input.revision, JSON.stringify(input.value ?? null), input.createdBy ?? null],
     );
     return {
       id,
       typeRef: { path: input.path, revision: input.revision },
       value: input.value ?? null,
       createdAt: iso(rows[0]!.created_at)!,
+      created_by: input.createdBy ?? null,
     };
   }
 
@@ -205,8 +221,12 @@ export class ActionStore {
     return rows[0] && typeInstanceOf(rows[0]);
   }
 
-  async typeInstances(filter: { path?: string; revision?: string }): Promise<TypeInstance[]> {
-    const { clause, params } = whereEquals({ type_path: filter.path, type_revision: filter.revision });
+  async typeInstances(filter: { path?: string; revision?: string; created_by?: string }): Promise<TypeInstance[]> {
+    const { clause, params } = whereEquals({
+      type_path: filter.path,
+      type_revision: filter.revision,
+      created_by: filter.created_by,
+    });
     const rows = await this.db.query<TypeInstanceRow>(
       `SELECT ${TI_COLUMNS} FROM type_instances ${clause} ORDER BY created_at, id LIMIT 1000`,
       params,
@@ -221,8 +241,9 @@ interface TypeInstanceRow {
   type_revision: string;
   value: unknown;
   created_at: unknown;
+  created_by: string | null;
 }
-const TI_COLUMNS = 'id, type_path, type_revision, value, created_at';
+const TI_COLUMNS = 'id, type_path, type_revision, value, created_at, created_by';
 
 function typeInstanceOf(row: TypeInstanceRow): TypeInstance {
   return {
@@ -230,5 +251,6 @@ function typeInstanceOf(row: TypeInstanceRow): TypeInstance {
     typeRef: { path: row.type_path, revision: row.type_revision },
     value: row.value,
     createdAt: iso(row.created_at)!,
+    created_by: row.created_by ?? null,
   };
 }

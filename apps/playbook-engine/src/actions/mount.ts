@@ -1,22 +1,18 @@
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '@switchyard/service-kit';
 import type { Express } from 'express';
 import type { CatalogStore } from '../storage/catalog-store.js';
-import type { Database } from '../storage/database.js';
 import { ActionService, type ExecutionBackend, type ExecutionReader } from './action-service.js';
-import { ActionStore } from './action-store.js';
+import type { ActionStore } from './action-store.js';
 import { ActionRenderer } from './renderer.js';
 import { actionRouter } from './routes.js';
-import { ActionStatusPublisher } from './status-publisher.js';
 
 export interface MountActionsOptions {
   app: Express;
-  database: Database;
+  /** The Actions tables; their status log is published by the engine's outbox (see status-feed.ts). */
+  store: ActionStore;
   catalog: CatalogStore;
   engine: ExecutionBackend;
   executions: ExecutionReader;
-  /** The engine's NATS connection, when it has one. */
-  nats: () => NatsConnection | undefined;
   logger: Logger;
   /** Most levels of nested playbooks below an Action's playbook. Default 10. */
   maxDepth?: number;
@@ -27,18 +23,17 @@ export interface MountActionsOptions {
 export interface MountedActions {
   service: ActionService;
   store: ActionStore;
-  publisher: ActionStatusPublisher;
-  /** Stops rendering and publishing; call before the database closes. */
+  /** Stops rendering; call before the database closes. */
   close(): Promise<void>;
 }
 
 /**
  * Adds the Actions API to the engine: routes under `/api/actions` and `/api/typeinstances`, Action status
- * changes published on NATS, and recovery of Actions a restart interrupted. The database needs
+ * changes logged for the outbox, and recovery of Actions a restart interrupted. The database needs
  * ACTIONS_MIGRATION applied first.
  */
 export async function mountActions(options: MountActionsOptions): Promise<MountedActions> {
-  const store = new ActionStore(options.database);
+  const store = options.store;
   const renderer = new ActionRenderer({
     catalog: options.catalog,
     typeInstance: (id) => store.typeInstance(id),
@@ -52,20 +47,14 @@ export async function mountActions(options: MountActionsOptions): Promise<Mounte
     executions: options.executions,
     logger: options.logger,
   });
-  const publisher = new ActionStatusPublisher(store, options.nats, options.logger);
-  store.onLogged = () => publisher.kick();
   options.app.use('/api', actionRouter({ actions: service, store }));
-  publisher.start();
   await service.recover();
   service.startBackground(options.reconcileMs);
   return {
     service,
     store,
-    publisher,
     async close() {
       await service.stop();
-      await publisher.idle();
-      await publisher.stop();
     },
   };
 }

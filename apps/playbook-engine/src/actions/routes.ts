@@ -39,8 +39,8 @@ export function actionRouter(deps: { actions: ActionService; store: ActionStore 
   const router = Router();
   mountRoutes(router, actionRoutes, {
     createAction: ({ body }) => {
-      const { name, ...inputs } = body;
-      return answer(() => actions.create(name, inputs));
+      const { name, created_by, ...inputs } = body;
+      return answer(() => actions.create(name, { ...inputs, createdBy: created_by ?? null }));
     },
     listActions: async ({ query }) => {
       let pattern: RegExp | undefined;
@@ -67,6 +67,7 @@ export function actionRouter(deps: { actions: ActionService; store: ActionStore 
       const list = await store.list({
         ...(query.phase ? { phase: query.phase } : {}),
         ...(query.interfaceRef ? { path: query.interfaceRef } : {}),
+        ...(query.created_by ? { createdBy: query.created_by } : {}),
       });
       return { actions: pattern ? list.filter((a) => pattern.test(a.name)) : list };
     },
@@ -86,6 +87,7 @@ export function actionRouter(deps: { actions: ActionService; store: ActionStore 
         path: body.typeRef.path,
         revision: body.typeRef.revision,
         value: body.value,
+        createdBy: body.created_by ?? null,
       }),
     listTypeInstances: async ({ query }) => ({ typeInstances: await store.typeInstances(query) }),
     getTypeInstance: async ({ params }) => {

@@ -152,6 +152,30 @@ export class AuthService {
     return { valid: true, user, expires_at: iso(row.expires_at), message: 'session is valid' };
   }
 
+  /**
+   * Revokes a session at once: it stops validating on every engine and gateway that asks afterwards. Answers
+   * the token's SHA-256 (what the gateways broadcast and match on) and never the token.
+   */
+  async logout(sessionToken: string) {
+    if (!sessionToken)
+      return { revoked: false, token_hash: null, user: null, message: 'session_token is required' };
+    const tokenHash = hashToken(sessionToken);
+    const rows = await this.db.query<AuthUser>(
+      `WITH done AS (UPDATE auth_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL
+                     RETURNING user_id)
+       SELECT u.user_id::text AS user_id, u.email, u.display_name FROM done d JOIN auth_users u ON u.user_id = d.user_id`,
+      [tokenHash],
+    );
+    const row = rows[0];
+    if (!row) {
+      const known = await this.db.query('SELECT 1 FROM auth_sessions WHERE token_hash = $1', [tokenHash]);
+      const message = known.length ? 'session already revoked' : 'session not found';
+      return { revoked: false, token_hash: null, user: null, message };
+    }
+    const user: AuthUser = { user_id: row.user_id, email: row.email, display_name: row.display_name };
+    return { revoked: true, token_hash: tokenHash, user, message: 'session revoked' };
+  }
+
   async checkAccess(sessionToken: string, playbookPath: string, permissionType: string) {
     const session = await this.validateSession(sessionToken);
     const base = { playbook_path: playbookPath, permission_type: permissionType };

@@ -71,11 +71,32 @@ workflow:
   - step: end
 `;
 
-export const AUTH_PLAYBOOKS: readonly string[] = [login, validate, checkAccess];
+const logout = `apiVersion: noetl.io/v2
+kind: Playbook
+metadata:
+  name: auth0_logout
+  path: api_integration/auth0/auth0_logout
+  description: Revokes a session at once; answers the SHA-256 of its token for the gateways' revocation broadcast.
+workload:
+  session_token: ""
+workflow:
+  - step: start
+    next: logout
+  - step: logout
+    tool:
+      kind: auth
+      action: logout
+      session_token: "{{ workload.session_token }}"
+    next: end
+  - step: end
+`;
+
+export const AUTH_PLAYBOOKS: readonly string[] = [login, validate, checkAccess, logout];
 
 /** Catalog paths of the auth playbooks: the only executions where the `auth` tool runs. */
 export const AUTH_PLAYBOOK_PATHS: readonly string[] = [
   'api_integration/auth0/auth0_login',
   'api_integration/auth0/auth0_validate_session',
   'api_integration/auth0/check_playbook_access',
+  'api_integration/auth0/auth0_logout',
 ];

@@ -52,6 +52,7 @@ export function executionEntryOf(record: ExecutionRecord): ExecutionSummary {
     created_at: record.created_at,
     started_at: record.started_at,
     ended_at: record.ended_at,
+    created_by: record.created_by,
   };
 }
 
@@ -93,6 +94,7 @@ export function executionDetailOf(record: ExecutionRecord, rows: StoredEventRow[
     created_at: record.created_at,
     started_at: record.started_at,
     ended_at: record.ended_at,
+    created_by: record.created_by,
   };
 }
 

@@ -127,6 +127,7 @@ export function engineRouter(deps: RouteDeps): Router {
             : { path: body.path!, version: versionOf(body.version) }),
           args: body.args ?? body.parameters ?? {},
           parentExecutionId: parent,
+          createdBy: body.created_by,
         })
         .catch(mapError);
       const now = new Date().toISOString();
@@ -156,6 +157,7 @@ export function engineRouter(deps: RouteDeps): Router {
             : { path: body.path!, version: versionOf(body.version) }),
           args: body.payload,
           parentExecutionId: body.parent_execution_id ?? undefined,
+          createdBy: body.created_by,
         })
         .catch(mapError);
       return {
@@ -174,6 +176,7 @@ export function engineRouter(deps: RouteDeps): Router {
         status: query.status,
         path: query.path,
         parentExecutionId: query.parent_execution_id,
+        createdBy: query.created_by,
         limit: query.limit,
         offset: query.offset,
       });

@@ -50,10 +50,11 @@ interface ExecutionRow {
   created_at: unknown;
   started_at: unknown;
   ended_at: unknown;
+  created_by: string | null;
 }
 
 const COLUMNS = `execution_id, path, version, catalog_id::text AS catalog_id, parent_execution_id, status, args, result,
-  error, last_seq, created_at, started_at, ended_at`;
+  error, last_seq, created_at, started_at, ended_at, created_by`;
 
 function toSummary(row: ExecutionRow): ExecutionRecord {
   return {
@@ -70,6 +71,7 @@ function toSummary(row: ExecutionRow): ExecutionRecord {
     created_at: iso(row.created_at)!,
     started_at: iso(row.started_at),
     ended_at: iso(row.ended_at),
+    created_by: row.created_by ?? null,
   };
 }
 
@@ -118,10 +120,13 @@ export class ExecutionStore {
     /** null: queued for any engine process to claim. */
     owner: string | null;
     leaseMs: number;
+    /** The user who started it; a child execution without one takes its parent's. */
+    createdBy?: string | null;
   }): Promise<void> {
     await this.db.query(
-      `INSERT INTO executions (execution_id, path, version, catalog_id, parent_execution_id, status, args, owner, lease_until)
-       VALUES ($1, $2, $3, $4::bigint, $5, 'INITIALIZED', $6::jsonb, $7, now() + ($8::int * interval '1 millisecond'))`,
+      `INSERT INTO executions (execution_id, path, version, catalog_id, parent_execution_id, status, args, owner, lease_until, created_by)
+       VALUES ($1, $2, $3, $4::bigint, $5, 'INITIALIZED', $6::jsonb, $7, now() + ($8::int * interval '1 millisecond'),
+         COALESCE($9::text, (SELECT p.created_by FROM executions p WHERE p.execution_id = $5)))`,
       [
         input.executionId,
         input.path,
@@ -131,6 +136,7 @@ export class ExecutionStore {
         JSON.stringify(redactSecrets(input.args)),
         input.owner,
         input.leaseMs,
+        input.createdBy ?? null,
       ],
     );
   }
@@ -242,6 +248,8 @@ export class ExecutionStore {
     status?: ExecutionStatus;
     path?: string;
     parentExecutionId?: string;
+    /** Only executions this user started (lists and counts of a caller who may not see everyone's). */
+    createdBy?: string;
     limit: number;
     offset: number;
   }): Promise<{ executions: ExecutionRecord[]; total: number }> {
@@ -249,6 +257,7 @@ export class ExecutionStore {
       status: filter.status,
       path: filter.path,
       parent_execution_id: filter.parentExecutionId,
+      created_by: filter.createdBy,
     });
     const total = await this.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM executions ${clause}`,

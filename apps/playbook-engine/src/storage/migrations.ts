@@ -1,6 +1,7 @@
 import { ACTIONS_MIGRATION } from '../actions/migration.js';
 import { NOETL_REST_MIGRATION } from './noetl-migration.js';
 import type { Database } from './database.js';
+import { OWNERS_MIGRATION } from './owners-migration.js';
 
 /** The engine's schema, one entry per version; the same SQL runs on Postgres and PGlite. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -117,6 +118,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   ACTIONS_MIGRATION,
+  OWNERS_MIGRATION,
   NOETL_REST_MIGRATION,
 ];
 

@@ -15,6 +15,7 @@ export interface ExecutionRecord {
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
+  created_by: string | null;
 }
 
 /** What starting an execution gives back. */

@@ -30,7 +30,7 @@ const playbookTool: ToolHandler = async ({ config, executionId, signal }, runtim
   return child.result;
 };
 
-/** `auth`: login, validate_session and check_access against the engine's users, roles and sessions. */
+/** `auth`: login, validate_session, check_access and logout against the engine's users, roles and sessions. */
 const authTool: ToolHandler = async ({ config }, runtime) => {
   switch (config.action) {
     case 'login':
@@ -48,6 +48,8 @@ const authTool: ToolHandler = async ({ config }, runtime) => {
         String(config.playbook_path ?? ''),
         String(config.permission_type ?? 'execute'),
       );
+    case 'logout':
+      return runtime.auth.logout(String(config.session_token ?? ''));
     default:
       throw new Error(`auth tool: unknown action "${String(config.action)}"`);
   }

@@ -423,13 +423,15 @@ describe('Actions over GraphQL', () => {
       user,
     );
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const viewed = await gql<{ action: { name: string } }>(
+    // Another user's Action is not shown to a user without view_all, and cannot be run.
+    const viewed = await gql<{ action: { name: string } | null }>(
       'query { action(name: "basic") { name } }',
       {},
       user,
     );
-    expect(viewed.data?.action.name).toBe('basic');
+    expect(viewed.errors).toBeUndefined();
+    expect(viewed.data?.action).toBeNull();
     const cannotRun = await gql('mutation { runAction(name: "dry") { name } }', {}, user);
-    expect(cannotRun.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(cannotRun.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

@@ -4,6 +4,7 @@ import {
   type Action,
   type ActionPhase,
   type ActionsClient,
+  type TypeInstance,
   type UserInfo,
 } from '@switchyard/engine-client';
 import type { GraphQLError } from 'graphql';
@@ -11,6 +12,7 @@ import type { Session } from '../auth/session-service.js';
 import { cancellableIterator } from '../events/cancellable-iterator.js';
 import type { GatewayContext } from '../graphql/context.js';
 import { gatewayError, toGraphQLError } from '../graphql/graphql-errors.js';
+import { canChange, canRead, ownerFilter } from '../graphql/ownership.js';
 import { actionError } from './action-errors.js';
 import { actionPhaseChanges } from './action-status-stream.js';
 
@@ -81,7 +83,20 @@ function detailsBody(details: ActionDetailsInput) {
 export function createActionResolvers(deps: ActionResolverDeps) {
   const { actions } = deps;
 
-  /** The Action if it exists and the session may `permission` its playbook; NOT_FOUND / FORBIDDEN otherwise. */
+  /**
+   * Whether the session may read the Action: someone else's Action on a path the caller may view is answered
+   * as if it did not exist (false); a path the caller may not view at all is FORBIDDEN.
+   */
+  async function readable(ctx: GatewayContext, action: Action): Promise<boolean> {
+    if (await canRead(ctx.auth, action.actionRef.path, action.created_by)) return true;
+    await ctx.auth.require(action.actionRef.path, 'view');
+    return false;
+  }
+
+  /**
+   * The Action if it exists and the session may read it (`view`) or change it (`execute`: one's own with execute
+   * on its path, anyone's with admin); NOT_FOUND / FORBIDDEN otherwise.
+   */
   async function allowedAction(
     ctx: GatewayContext,
     name: string,
@@ -95,8 +110,34 @@ export function createActionResolvers(deps: ActionResolverDeps) {
       if (isNotFound(error)) throw gatewayError('NOT_FOUND', `No Action ${name}`);
       throw actionError(error, `reading Action ${name}`);
     }
-    await ctx.auth.require(action.actionRef.path, permission);
+    if (!(await readable(ctx, action))) throw gatewayError('NOT_FOUND', `No Action ${name}`);
+    if (permission === 'execute' && !(await canChange(ctx.auth, action.actionRef.path, action.created_by))) {
+      throw gatewayError(
+        'FORBIDDEN',
+        `Not allowed to change Action ${name}: one's own Actions need execute on ${action.actionRef.path}, someone else's need admin`,
+      );
+    }
     return action;
+  }
+
+  /** Whether the session may read the TypeInstance: its own, or anyone's with view_all / admin on its type path. */
+  async function readableTypeInstance(ctx: GatewayContext, instance: TypeInstance): Promise<boolean> {
+    return canRead(ctx.auth, instance.typeRef.path, instance.created_by);
+  }
+
+  /** An Action may take as input only TypeInstances its creator may read: NOT_FOUND for any other. */
+  async function checkInputInstances(ctx: GatewayContext, refs: TypeInstanceInput[]): Promise<void> {
+    for (const ref of refs) {
+      let instance: TypeInstance;
+      try {
+        instance = await actions.getTypeInstance(ref.id);
+      } catch (error) {
+        if (isNotFound(error)) continue; // the engine reports unknown ids itself
+        throw toGraphQLError(error, `reading TypeInstance ${ref.id}`);
+      }
+      if (!(await readableTypeInstance(ctx, instance)))
+        throw gatewayError('NOT_FOUND', `No TypeInstance ${ref.id}`);
+    }
   }
 
   async function call<T>(what: string, work: () => Promise<T>): Promise<T> {
@@ -119,8 +160,7 @@ export function createActionResolvers(deps: ActionResolverDeps) {
           if (isNotFound(error)) return null;
           throw actionError(error, `reading Action ${args.name}`);
         }
-        await ctx.auth.require(action.actionRef.path, 'view');
-        return action;
+        return (await readable(ctx, action)) ? action : null;
       },
 
       actions: async (
@@ -136,8 +176,10 @@ export function createActionResolvers(deps: ActionResolverDeps) {
       ): Promise<Action[]> => {
         await ctx.auth.session();
         const filter = args.filter ?? {};
+        const createdBy = await ownerFilter(ctx.auth, filter.interfaceRef?.path);
         const list = await call('listing Actions', () =>
           actions.listActions({
+            ...(createdBy ? { created_by: createdBy } : {}),
             ...(filter.phase ? { phase: filter.phase } : {}),
             ...(filter.nameRegex ? { nameRegex: filter.nameRegex } : {}),
             ...(filter.interfaceRef ? { interfaceRef: filter.interfaceRef.path } : {}),
@@ -147,29 +189,36 @@ export function createActionResolvers(deps: ActionResolverDeps) {
         const matching = list.actions.filter(
           (a) => !revision || a.actionRef.revision === revision || a.renderedAction?.revision === revision,
         );
-        const visible = await Promise.all(matching.map((a) => ctx.auth.can(a.actionRef.path, 'view')));
+        const visible = await Promise.all(
+          matching.map((a) => canRead(ctx.auth, a.actionRef.path, a.created_by)),
+        );
         return matching.filter((_a, i) => visible[i]);
       },
 
       typeInstance: async (_: unknown, args: { id: string }, ctx: GatewayContext) => {
         await ctx.auth.session();
+        let instance: TypeInstance;
         try {
-          return await actions.getTypeInstance(args.id);
+          instance = await actions.getTypeInstance(args.id);
         } catch (error) {
           if (isNotFound(error)) return null;
           throw toGraphQLError(error, `reading TypeInstance ${args.id}`);
         }
+        return (await readableTypeInstance(ctx, instance)) ? instance : null;
       },
 
       typeInstances: async (_: unknown, args: { typeRef: ManifestReferenceInput }, ctx: GatewayContext) => {
         await ctx.auth.session();
+        const createdBy = await ownerFilter(ctx.auth, args.typeRef.path);
         const list = await call('listing TypeInstances', () =>
           actions.listTypeInstances({
             path: args.typeRef.path,
             ...(args.typeRef.revision ? { revision: args.typeRef.revision } : {}),
+            ...(createdBy ? { created_by: createdBy } : {}),
           }),
         );
-        return list.typeInstances;
+        const visible = await Promise.all(list.typeInstances.map((t) => readableTypeInstance(ctx, t)));
+        return list.typeInstances.filter((_t, i) => visible[i]);
       },
     },
 
@@ -178,8 +227,9 @@ export function createActionResolvers(deps: ActionResolverDeps) {
         const name = checkName(args.in.name);
         const body = detailsBody(args.in);
         const session = await ctx.auth.require(body.actionRef.path, 'execute');
+        await checkInputInstances(ctx, body.input.typeInstances);
         return call(`creating Action ${name}`, () =>
-          actions.createAction({ name, ...body, user: userOf(session) }),
+          actions.createAction({ name, ...body, user: userOf(session), created_by: session.user.user_id }),
         );
       },
 
@@ -187,6 +237,7 @@ export function createActionResolvers(deps: ActionResolverDeps) {
         const body = detailsBody(args.in);
         const session = await ctx.auth.require(body.actionRef.path, 'execute');
         await allowedAction(ctx, args.in.name, 'execute');
+        await checkInputInstances(ctx, body.input.typeInstances);
         return call(`updating Action ${args.in.name}`, () =>
           actions.updateAction(args.in.name, { ...body, user: userOf(session) }),
         );
@@ -219,6 +270,7 @@ export function createActionResolvers(deps: ActionResolverDeps) {
         ctx: GatewayContext,
       ) => {
         await allowedAction(ctx, args.actionName, 'execute');
+        await checkInputInstances(ctx, args.in.typeInstances ?? []);
         return call(`continuing rendering of Action ${args.actionName}`, () =>
           actions.continueAdvancedRendering(args.actionName, { typeInstances: args.in.typeInstances ?? [] }),
         );
@@ -229,7 +281,7 @@ export function createActionResolvers(deps: ActionResolverDeps) {
         args: { in: { typeRef: ManifestReferenceInput; value?: unknown } },
         ctx: GatewayContext,
       ) => {
-        await ctx.auth.session();
+        const session = await ctx.auth.session();
         const revision = args.in.typeRef.revision;
         if (!revision)
           throw gatewayError('BAD_USER_INPUT', '"typeRef.revision" is required for a new TypeInstance');
@@ -237,6 +289,7 @@ export function createActionResolvers(deps: ActionResolverDeps) {
           actions.createTypeInstance({
             typeRef: { path: args.in.typeRef.path, revision },
             value: args.in.value ?? null,
+            created_by: session.user.user_id,
           }),
         );
       },

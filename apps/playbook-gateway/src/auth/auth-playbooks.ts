@@ -6,9 +6,11 @@ import {
   accessResultSchema,
   AUTH_PLAYBOOK_PATHS,
   loginResultSchema,
+  logoutResultSchema,
   validateResultSchema,
   type AccessResult,
   type LoginResult,
+  type LogoutResult,
   type PermissionType,
   type ValidateResult,
 } from './auth-results.js';
@@ -113,6 +115,11 @@ export class AuthPlaybooks {
 
   validateSession(sessionToken: string): Promise<ValidateResult> {
     return this.run(AUTH_PLAYBOOK_PATHS.validate, { session_token: sessionToken }, validateResultSchema);
+  }
+
+  /** Revokes the session in the engine's database. */
+  logout(sessionToken: string): Promise<LogoutResult> {
+    return this.run(AUTH_PLAYBOOK_PATHS.logout, { session_token: sessionToken }, logoutResultSchema);
   }
 
   checkAccess(

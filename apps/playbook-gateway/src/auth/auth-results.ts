@@ -5,6 +5,7 @@ export const AUTH_PLAYBOOK_PATHS = {
   login: 'api_integration/auth0/auth0_login',
   validate: 'api_integration/auth0/auth0_validate_session',
   checkAccess: 'api_integration/auth0/check_playbook_access',
+  logout: 'api_integration/auth0/auth0_logout',
 } as const;
 
 export const authUserSchema = z.object({
@@ -51,5 +52,21 @@ export const accessResultSchema = z.object({
 });
 export type AccessResult = z.infer<typeof accessResultSchema>;
 
-/** `register`: add a playbook (a new version) at a path; not granted to the default `user` role. */
-export type PermissionType = 'view' | 'execute' | 'register';
+/** Result of `auth0_logout`: the revoked session's token as SHA-256 hex, never the token. */
+export const logoutResultSchema = z.object({
+  revoked: z.boolean(),
+  token_hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable()
+    .optional(),
+  user: authUserSchema.nullable().optional(),
+  message: z.string().optional(),
+});
+export type LogoutResult = z.infer<typeof logoutResultSchema>;
+
+/**
+ * `view` / `execute`: one's own runs and Actions of a path; `view_all`: reading everyone's; `admin`: everything,
+ * including cancelling or deleting someone else's; `register`: adding a playbook (a new version) at a path.
+ */
+export type PermissionType = 'view' | 'execute' | 'register' | 'view_all' | 'admin';

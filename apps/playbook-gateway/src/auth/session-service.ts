@@ -14,8 +14,15 @@ export interface SessionBackend {
 
 export interface Session {
   token: string;
+  /** SHA-256 hex of the token: how revocations name a session. */
+  tokenHash: string;
   user: AuthUser;
   expiresAt: string | null;
+}
+
+/** SHA-256 hex of a session token, as the engine stores it and revocations carry it. */
+export function sessionTokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 export type SessionCheck = { valid: true; session: Session } | { valid: false; reason: string };
@@ -37,6 +44,7 @@ export interface SessionServiceOptions {
 interface Cached<T> {
   value: T;
   until: number;
+  tokenHash: string;
 }
 
 function key(...parts: string[]): string {
@@ -52,6 +60,8 @@ export class SessionService {
   private readonly sessions: LRUCache<string, Cached<Session>>;
   private readonly decisions: LRUCache<string, Cached<AccessDecision>>;
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Sessions revoked while this gateway runs (by token hash): refused here even if an engine answer was in flight. */
+  private readonly revoked: LRUCache<string, true>;
   private readonly now: () => number;
 
   constructor(
@@ -61,6 +71,7 @@ export class SessionService {
     this.now = options.now ?? Date.now;
     this.sessions = new LRUCache({ max: options.max });
     this.decisions = new LRUCache({ max: options.max });
+    this.revoked = new LRUCache({ max: options.max });
   }
 
   private get caching(): boolean {
@@ -78,6 +89,8 @@ export class SessionService {
   /** Validates a session token. Throws (an UpstreamError) when the engine could not answer. */
   async validate(token: string): Promise<SessionCheck> {
     const k = key('s', token);
+    const tokenHash = sessionTokenHash(token);
+    if (this.revoked.has(tokenHash)) return { valid: false, reason: 'session revoked' };
     if (this.caching) {
       const cached = this.fresh(this.sessions, k);
       if (cached) {
@@ -89,9 +102,10 @@ export class SessionService {
     return this.shared(k, async () => {
       const result = await this.backend.validateSession(token);
       if (!result.valid || !result.user) return { valid: false, reason: result.message ?? 'invalid session' };
-      const session: Session = { token, user: result.user, expiresAt: result.expires_at ?? null };
+      if (this.revoked.has(tokenHash)) return { valid: false, reason: 'session revoked' };
+      const session: Session = { token, tokenHash, user: result.user, expiresAt: result.expires_at ?? null };
       if (this.expired(session)) return { valid: false, reason: 'session expired' };
-      if (this.caching) this.sessions.set(k, { value: session, until: this.until(session) });
+      if (this.caching) this.sessions.set(k, { value: session, until: this.until(session), tokenHash });
       return { valid: true, session };
     });
   }
@@ -114,8 +128,8 @@ export class SessionService {
         message: result.message ?? (result.allowed ? 'allowed' : `${permission} on ${path} is not allowed`),
       };
       // A denial caused by an invalid session is not a stable answer about the path: do not keep it.
-      if (this.caching && (result.allowed || result.user))
-        this.decisions.set(k, { value: decision, until: this.until(session) });
+      if (this.caching && (result.allowed || result.user) && !this.revoked.has(session.tokenHash))
+        this.decisions.set(k, { value: decision, until: this.until(session), tokenHash: session.tokenHash });
       return decision;
     });
   }
@@ -123,6 +137,25 @@ export class SessionService {
   /** Forgets a token (e.g. after the engine reported it invalid). */
   forget(token: string): void {
     this.sessions.delete(key('s', token));
+  }
+
+  /**
+   * A session was revoked (here or on another replica): drop its cached validation and access decisions and
+   * refuse it from now on without asking the engine.
+   */
+  revoke(tokenHash: string): void {
+    this.revoked.set(tokenHash, true);
+    for (const cache of [this.sessions, this.decisions] as Array<LRUCache<string, Cached<unknown>>>) {
+      const doomed: string[] = [];
+      cache.forEach((entry, k) => {
+        if (entry.tokenHash === tokenHash) doomed.push(k);
+      });
+      for (const k of doomed) cache.delete(k);
+    }
+  }
+
+  isRevoked(tokenHash: string): boolean {
+    return this.revoked.has(tokenHash);
   }
 
   get size(): { sessions: number; decisions: number } {

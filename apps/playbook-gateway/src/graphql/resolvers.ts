@@ -9,6 +9,7 @@ import { validatePlaybookText } from '@switchyard/playbook-dsl';
 import { JSONScalar } from './json-scalar.js';
 import type { GatewayContext } from './context.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
+import { canChange, canRead, ownerFilter } from './ownership.js';
 import {
   textOutput,
   viewFromDetail,
@@ -59,12 +60,21 @@ function checkExecutionId(id: string): string {
   return id;
 }
 
+/**
+ * Whether the session may read the execution. Someone else's run on a path the caller may view is answered as
+ * if it did not exist (false); a path the caller may not view at all is FORBIDDEN, as before owners.
+ */
+async function readable(ctx: GatewayContext, detail: ExecutionDetail): Promise<boolean> {
+  if (await canRead(ctx.auth, detail.path, detail.created_by)) return true;
+  await ctx.auth.require(detail.path, 'view');
+  return false;
+}
+
 /** Loads an execution the session may view: NOT_FOUND / FORBIDDEN otherwise. */
 async function viewableExecution(ctx: GatewayContext, id: string): Promise<ExecutionDetail> {
   await ctx.auth.session();
   const detail = await ctx.loaders.execution.load(checkExecutionId(id));
-  if (!detail) throw gatewayError('NOT_FOUND', `No execution ${id}`);
-  await ctx.auth.require(detail.path, 'view');
+  if (!detail || !(await readable(ctx, detail))) throw gatewayError('NOT_FOUND', `No execution ${id}`);
   return detail;
 }
 
@@ -88,8 +98,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
       ): Promise<ExecutionView | null> => {
         await ctx.auth.session();
         const detail = await ctx.loaders.execution.load(args.id);
-        if (!detail) return null;
-        await ctx.auth.require(detail.path, 'view');
+        if (!detail || !(await readable(ctx, detail))) return null;
         return viewFromDetail(detail);
       },
 
@@ -108,11 +117,13 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         if (first < 1 || first > MAX_PAGE)
           throw gatewayError('BAD_USER_INPUT', `"first" must be from 1 to ${MAX_PAGE}`);
         const offset = decodeCursor(args.after);
+        const createdBy = await ownerFilter(ctx.auth, args.path ?? undefined);
         let page;
         try {
           page = await engine.listExecutions({
             ...(args.status ? { status: args.status } : {}),
             ...(args.path ? { path: args.path } : {}),
+            ...(createdBy ? { created_by: createdBy } : {}),
             limit: first,
             offset,
           });
@@ -180,10 +191,11 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         if (variables !== undefined && (typeof variables !== 'object' || Array.isArray(variables))) {
           throw gatewayError('BAD_USER_INPUT', '"variables" must be a JSON object');
         }
-        await ctx.auth.require(name, 'execute');
+        const session = await ctx.auth.require(name, 'execute');
         try {
           const run = await engine.runPlaybook({
             path: name,
+            created_by: session.user.user_id,
             ...(variables ? { args: variables as Record<string, unknown> } : {}),
           });
           return viewFromRun({ ...run, path: run.path ?? name });
@@ -224,7 +236,11 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         ctx: GatewayContext,
       ): Promise<ExecutionView> => {
         const detail = await viewableExecution(ctx, args.id);
-        await ctx.auth.require(detail.path, 'execute');
+        if (!(await canChange(ctx.auth, detail.path, detail.created_by)))
+          throw gatewayError(
+            'FORBIDDEN',
+            `Not allowed to cancel ${args.id}: cancelling one's own runs needs execute on ${detail.path}, someone else's needs admin`,
+          );
         try {
           await engine.cancelExecution(args.id, {
             ...(args.reason ? { reason: args.reason } : {}),

@@ -7,6 +7,8 @@ import {
 } from 'graphql';
 import { createActionResolvers, type ActionResolverDeps } from '../actions/resolvers.js';
 import { actionTypeDefs } from '../actions/type-defs.js';
+import { createLogoutResolvers, logoutTypeDefs } from '../auth/logout-graphql.js';
+import type { SessionLogout } from '../auth/session-logout.js';
 import { createResolvers, type ResolverDeps } from './resolvers.js';
 import { typeDefs } from './type-defs.js';
 
@@ -43,13 +45,15 @@ export function attachResolvers(schema: GraphQLSchema, resolvers: Record<string,
   return schema;
 }
 
-export type GatewaySchemaDeps = ResolverDeps & Pick<ActionResolverDeps, 'actions'>;
+export type GatewaySchemaDeps = ResolverDeps &
+  Pick<ActionResolverDeps, 'actions'> & { logout: Pick<SessionLogout, 'logout'> };
 
 /** The gateway's executable schema (executions and Actions), shared by Apollo (HTTP) and graphql-ws. */
 export function createGatewaySchema(deps: GatewaySchemaDeps): GraphQLSchema {
   const schema = attachResolvers(
-    buildSchema(typeDefs + actionTypeDefs),
+    buildSchema(typeDefs + actionTypeDefs + logoutTypeDefs),
     createResolvers(deps) as unknown as Record<string, unknown>,
   );
+  attachResolvers(schema, createLogoutResolvers(deps) as unknown as Record<string, unknown>);
   return attachResolvers(schema, createActionResolvers(deps) as unknown as Record<string, unknown>);
 }

@@ -83,7 +83,7 @@ export const typeDefs = /* GraphQL */ `
     edges: [ExecutionEdge!]!
     nodes: [Execution!]!
     pageInfo: PageInfo!
-    "Executions matching the filters in the engine, before access filtering."
+    "Executions matching the filters that the session may see: its own runs, or everyone's with view_all on the path (every path when no path is given)."
     totalCount: Int!
   }
 

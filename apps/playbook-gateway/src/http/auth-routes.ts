@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '@switchyard/service-kit';
 import type { AuthPlaybooks } from '../auth/auth-playbooks.js';
+import type { SessionLogout } from '../auth/session-logout.js';
+import { extractSessionToken } from '../auth/session-token.js';
 import { isUpstreamError } from '../errors.js';
 
 const text = (max: number) => z.string().max(max);
@@ -16,6 +18,10 @@ export const loginBodySchema = z.object({
 
 export const validateBodySchema = z.object({
   session_token: z.string().min(1, 'session_token is required').max(1_024),
+});
+
+export const logoutBodySchema = z.object({
+  session_token: z.string().min(1, 'session_token must not be empty').max(1_024).optional(),
 });
 
 export const checkAccessBodySchema = z.object({
@@ -55,12 +61,13 @@ function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Response):
 
 export interface AuthRoutesOptions {
   auth: AuthPlaybooks;
+  logout: SessionLogout;
   logger: Logger;
   /** Also set an HttpOnly `session_token` cookie on login (default true). */
   setCookie?: boolean;
 }
 
-/** NoETL Gateway's auth REST contract: POST /api/auth/login, /validate, /check-access. */
+/** NoETL Gateway's auth REST contract: POST /api/auth/login, /validate, /check-access; and /logout. */
 export function authRoutes(options: AuthRoutesOptions): Router {
   const router = Router();
   const { auth, logger } = options;
@@ -123,6 +130,38 @@ export function authRoutes(options: AuthRoutesOptions): Router {
       res.json(answer);
     } catch (error) {
       upstreamFailure(res, error, 'session validation');
+    }
+  });
+
+  router.post('/logout', async (req, res) => {
+    // The session to end: session_token in the body, else the request's own (Authorization, X-Session-Token, cookie).
+    const raw: unknown = req.body ?? {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      res.status(400).json({ error: 'request body must be a JSON object (Content-Type: application/json)' });
+      return;
+    }
+    const parsed = logoutBodySchema.safeParse(raw);
+    if (!parsed.success) {
+      res.status(400).json({ error: describe(parsed.error) });
+      return;
+    }
+    const token = parsed.data.session_token ?? extractSessionToken(req.headers)?.token;
+    if (!token) {
+      res.status(400).json({
+        error: 'session_token is required (in the body, Authorization: Bearer, X-Session-Token or the cookie)',
+      });
+      return;
+    }
+    try {
+      const outcome = await options.logout.logout(token);
+      if (!outcome.revoked) {
+        res.status(401).json({ error: outcome.message, status: 'not_logged_out', message: outcome.message });
+        return;
+      }
+      if (options.setCookie !== false) res.clearCookie('session_token', { path: '/' });
+      res.json({ status: 'logged_out', user: outcome.user, message: outcome.message });
+    } catch (error) {
+      upstreamFailure(res, error, 'logout');
     }
   });
 

@@ -12,6 +12,7 @@ import { createContext, type ContextDeps } from '../graphql/context.js';
 import { createDocumentCache } from '../graphql/document-cache.js';
 import { createSharedSubscribe } from '../graphql/shared-execution.js';
 import { enforceSendBuffer, watchSendStalls } from './send-buffer-guard.js';
+import type { SessionSockets } from './session-sockets.js';
 
 /** Close codes sent when a connection is refused after the upgrade (4xxx, graphql-ws style). */
 export const WS_CLOSE = {
@@ -27,6 +28,8 @@ export interface GraphQLWsOptions extends ContextDeps {
   schema: GraphQLSchema;
   validationRules: ValidationRule[];
   sessions: SessionService;
+  /** Open connections by session, closed with 4401 when their session is revoked. */
+  sockets: SessionSockets;
   logger: Logger;
   maxQueryBytes: number;
   maxSubscriptionsPerConnection: number;
@@ -134,6 +137,9 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
           return refuse(socket, WS_CLOSE.upstreamUnavailable, `${code}: cannot validate the session now`);
         }
         if (!check.valid) return refuse(socket, WS_CLOSE.unauthorized, `Unauthorized: ${check.reason}`);
+        options.sockets.add(check.session.tokenHash, socket);
+        if (options.sessions.isRevoked(check.session.tokenHash))
+          return refuse(socket, WS_CLOSE.unauthorized, 'Unauthorized: session revoked');
         states.set(socket, { token });
         return true;
       },

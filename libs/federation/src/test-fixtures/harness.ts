@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { composeServices } from '@apollo/composition';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -106,6 +107,15 @@ export function compose(defs: Array<{ name: string; typeDefs: string; url: strin
   return composeSupergraph(defs.map((d) => ({ name: d.name, url: d.url, sdl: d.typeDefs })));
 }
 
+/** Composes fixture subgraphs with `@apollo/composition` (a test oracle only). */
+export function composeWithApollo(defs: Array<{ name: string; typeDefs: string; url: string }>): string {
+  const result = composeServices(
+    defs.map((d) => ({ name: d.name, url: d.url, typeDefs: parse(d.typeDefs) })),
+  );
+  if (!result.supergraphSdl) throw new Error(result.errors?.map((e) => e.message).join('\n'));
+  return result.supergraphSdl;
+}
+
 export interface Federation {
   supergraphSdl: string;
   subgraphs: RunningSubgraph[];
@@ -120,12 +130,16 @@ export interface Federation {
 /** Starts the subgraphs, composes them, and builds both our gateway and Apollo's over the same servers. */
 export async function startFederation(
   defs: FixtureSubgraph[],
-  options: { timeoutMs?: number; subgraphTimeoutsMs?: Record<string, number> } = {},
+  options: {
+    timeoutMs?: number;
+    subgraphTimeoutsMs?: Record<string, number>;
+    /** Composes with Apollo's composition instead of the library's (their choices differ in places). */
+    apolloComposition?: boolean;
+  } = {},
 ): Promise<Federation> {
   const subgraphs = await Promise.all(defs.map(startSubgraph));
-  const supergraphSdl = compose(
-    defs.map((d, i) => ({ name: d.name, typeDefs: d.typeDefs, url: subgraphs[i]!.url })),
-  );
+  const located = defs.map((d, i) => ({ name: d.name, typeDefs: d.typeDefs, url: subgraphs[i]!.url }));
+  const supergraphSdl = options.apolloComposition ? composeWithApollo(located) : compose(located);
   const ours = new FederationGateway({
     supergraphSdl,
     timeoutMs: options.timeoutMs,
