@@ -34,6 +34,8 @@ export const registerCatalogResponseSchema = z.object({
   name: z.string().nullish(),
   description: z.string().nullish(),
   created_at: z.string().nullish(),
+  /** Ours: keys NoETL accepts and ignores, each with its path (the playbook registers anyway). */
+  warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type RegisterCatalogResponse = z.infer<typeof registerCatalogResponseSchema>;
 
