@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { createEngineClient } from '@switchyard/engine-client';
+import { createEngineClient, executionEventsOf } from '@switchyard/engine-client';
 import {
   EXECUTION_STREAM,
   executionSubject,
@@ -101,7 +101,7 @@ describe('engine on a real Postgres', () => {
       const started = await eng.client.runPlaybook({ path, args });
       const events = await collectEvents(nc, started.execution_id);
       expect(events.at(-1)!.type).toBe('playbook.completed');
-      expect((await eng.client.getExecution(started.execution_id)).events).toEqual(events);
+      expect(executionEventsOf(await eng.client.getExecution(started.execution_id))).toEqual(events);
       results[path] = events.at(-1)!.result;
     }
     expect(results).toMatchObject({
@@ -194,12 +194,12 @@ describe('engine on a real Postgres', () => {
       const events = collectEvents(nc, started.execution_id);
       await reached;
       const answer = await b.client.cancelExecution(started.execution_id, { reason: 'from b' });
-      expect(answer.cancelled_execution_ids).toEqual([started.execution_id]);
+      expect(answer.cancelled_executions).toEqual([started.execution_id]);
       await socketClosed; // engine a noticed at its lease renewal and aborted the call
       await a.engine.engine.settle(started.execution_id);
       const got = await events;
       expect(got.at(-1)).toMatchObject({ type: 'execution.cancelled', error: 'from b' });
-      expect((await a.client.getExecution(started.execution_id)).events).toEqual(got);
+      expect(executionEventsOf(await a.client.getExecution(started.execution_id))).toEqual(got);
     } finally {
       await b.stop();
       await a.stop();
@@ -313,12 +313,12 @@ describe('engine on a real Postgres', () => {
       await eng.engine.engine.settle(started.execution_id);
       expect((await eng.client.getExecutionStatus(started.execution_id)).status).toBe('COMPLETED');
       await subscription;
-      const stored = (await eng.client.getExecution(started.execution_id)).events;
+      const stored = executionEventsOf(await eng.client.getExecution(started.execution_id));
       expect(received).toEqual(stored);
       expect(received.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
       expect(await storedCount(started.execution_id)).toBe(stored.length);
       const localEvents = await collectEvents(nc, local.execution_id);
-      expect(localEvents).toEqual((await eng.client.getExecution(local.execution_id)).events);
+      expect(localEvents).toEqual(executionEventsOf(await eng.client.getExecution(local.execution_id)));
       await waitFor('the outbox to drain', async () => (await eng.client.health()).unpublished_events === 0);
     } finally {
       release();
@@ -364,7 +364,7 @@ describe('engine on a real Postgres', () => {
       const detail = await after.getExecution(started.execution_id);
       await after.close();
       expect(detail.status).toBe('FAILED');
-      expect(detail.events).toEqual(got);
+      expect(executionEventsOf(detail)).toEqual(got);
       expect(await storedCount(started.execution_id)).toBe(got.length);
       // SIGTERM drains and exits 0.
       expect(await second.stop('SIGTERM')).toBe(0);

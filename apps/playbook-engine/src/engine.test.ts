@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EngineError, isEngineUnavailable } from '@switchyard/engine-client';
+import { EngineError, isEngineUnavailable, executionEventsOf } from '@switchyard/engine-client';
 import { deriveExecutionStatus } from '@switchyard/execution-events';
 import { startNats, waitFor, type TestNats } from '@switchyard/testing';
 import { openPglite, type Database } from './storage/database.js';
@@ -39,11 +39,12 @@ afterAll(async () => {
 /** Runs a registered playbook, waits for its terminal event on NATS, and checks NATS and REST agree. */
 async function run(path: string, args: Record<string, unknown> = {}) {
   const started = await eng.client.runPlaybook({ path, args });
-  expect(started.status).toBe('INITIALIZED');
+  expect(started.status).toBe('running');
+  expect(started.engine_status).toBe('INITIALIZED');
   const events = await collectEvents(nc, started.execution_id);
   const detail = await eng.client.getExecution(started.execution_id);
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
-  expect(events).toEqual(detail.events);
+  expect(events).toEqual(executionEventsOf(detail));
   expect(deriveExecutionStatus(events)).toBe(detail.status);
   expect(detail.last_seq).toBe(events.length);
   return { id: started.execution_id, events, detail };
@@ -68,10 +69,11 @@ describe('catalog', () => {
     const second = await register(text);
     expect([first.version, second.version]).toEqual([1, 2]);
     expect(second.path).toBe('t/hello');
-    const list = await eng.client.listCatalog({ path: 't/hello' });
+    const list = await eng.client.listCatalog({ path: 't/hello', all_versions: false });
     expect(list.entries.map((e) => e.version)).toEqual([2]);
-    const all = await eng.client.listCatalog({ path: 't/hello', all_versions: true });
-    expect(all.entries.map((e) => e.version)).toEqual([1, 2]);
+    // NoETL lists every version, newest first.
+    const all = await eng.client.listCatalog({ path: 't/hello' });
+    expect(all.entries.map((e) => e.version)).toEqual([2, 1]);
     const resource = await eng.client.getCatalogResource({ path: 't/hello', version: 1 });
     expect(resource.content).toBe(text);
     const auth = await eng.client.listCatalog();
@@ -85,7 +87,7 @@ describe('catalog', () => {
     const { detail } = await run('t/hello', { name: 'Switchyard' });
     expect(detail.status).toBe('COMPLETED');
     expect(detail.result).toBe('Hello Switchyard');
-    expect(detail.events.map((e) => e.type)).toEqual([
+    expect(executionEventsOf(detail).map((e) => e.type)).toEqual([
       'playbook.initialized',
       'workflow.initialized',
       'step.enter',
@@ -149,7 +151,7 @@ describe('requests', () => {
   it('validates bodies and ids, and reports unknown playbooks and executions', async () => {
     const bad = await eng.client.runPlaybook({ path: '', args: {} }).catch((e: EngineError) => e);
     expect(bad).toBeInstanceOf(EngineError);
-    expect((bad as EngineError).status).toBe(400);
+    expect((bad as EngineError).status).toBe(422);
     expect((bad as EngineError).code).toBe('VALIDATION_ERROR');
     const missing = await eng.client.runPlaybook({ path: 'no/such' }).catch((e: EngineError) => e);
     expect((missing as EngineError).status).toBe(404);
@@ -158,11 +160,18 @@ describe('requests', () => {
     const res = await fetch(`${eng.url}/api/run/playbook`, {
       method: 'POST',
       headers: { ...eng.headers, 'content-type': 'application/json' },
-      body: '{"path": "x", "bogus": 1}',
+      body: '{"path": 5, "bogus": 1}',
     });
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { details: { problems: Array<{ path: string }> } } };
-    expect(body.error.details.problems[0]!.path).toBe('(root)');
+    // FastAPI's answer to a body that does not validate: 422 with {loc, msg, type} per problem.
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as {
+      detail: Array<{ loc: unknown[]; type: string }>;
+      code: string;
+      error: { details: { problems: Array<{ path: string }> } };
+    };
+    expect(body.detail[0]!.loc).toEqual(['body', 'path']);
+    expect(body.code).toBe('VALIDATION_ERROR');
+    expect(body.error.details.problems[0]!.path).toBe('path');
     const broken = await fetch(`${eng.url}/api/run/playbook`, {
       method: 'POST',
       headers: { ...eng.headers, 'content-type': 'application/json' },
@@ -193,7 +202,7 @@ describe('requests', () => {
       error: null,
     });
     const neither = await eng.client.execute({ payload: {} }).catch((e: EngineError) => e);
-    expect((neither as EngineError).status).toBe(400);
+    expect((neither as EngineError).status).toBe(422);
   });
 
   it('serves an OpenAPI document generated from the schemas', async () => {
@@ -214,8 +223,10 @@ describe('requests', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
-        '/api/run/playbook',
-        '/api/executions/{id}/cancel',
+        '/api/run/{resource_type}',
+        '/api/executions/{execution_id}/cancel',
+        '/api/executions/{execution_id}/cancellation-check',
+        '/api/event/{event_id}',
         '/api/catalog/register',
         '/api/actions',
         '/api/actions/{name}/run',
@@ -231,9 +242,10 @@ describe('requests', () => {
     ).toEqual(expect.arrayContaining(['name', 'actionRef']));
     expect(
       Object.keys(
-        doc.paths['/api/run/playbook']!.post!.requestBody!.content['application/json'].schema.properties,
+        doc.paths['/api/run/{resource_type}']!.post!.requestBody!.content['application/json'].schema
+          .properties,
       ),
-    ).toEqual(expect.arrayContaining(['path', 'args', 'parent_execution_id']));
+    ).toEqual(expect.arrayContaining(['path', 'args', 'parent_execution_id', 'context', 'merge', 'version']));
   });
 
   it('reports health and lists executions with filters', async () => {
@@ -266,13 +278,13 @@ describe('requests', () => {
       headers: { ...eng.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ ids: ['ok', 'not an id!'] }),
     });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
     const tooMany = await fetch(`${eng.url}/api/executions/batch`, {
       method: 'POST',
       headers: { ...eng.headers, 'content-type': 'application/json' },
       body: JSON.stringify({ ids: Array.from({ length: 101 }, (_, i) => String(i)) }),
     });
-    expect(tooMany.status).toBe(400);
+    expect(tooMany.status).toBe(422);
   });
 });
 
@@ -663,10 +675,9 @@ describe('cancel', () => {
         .executions[0]!;
       const childEvents = collectEvents(nc, child.execution_id);
       const answer = await eng.client.cancelExecution(started.execution_id, { reason: 'test says stop' });
-      expect(answer.status).toBe('CANCELLED');
-      expect(answer.cancelled_execution_ids.sort()).toEqual(
-        [started.execution_id, child.execution_id].sort(),
-      );
+      expect(answer.status).toBe('cancelled');
+      expect(answer.execution_status).toBe('CANCELLED');
+      expect(answer.cancelled_executions.sort()).toEqual([started.execution_id, child.execution_id].sort());
       const pe = await parentEvents;
       const ce = await childEvents;
       expect(pe.at(-1)).toMatchObject({
@@ -678,12 +689,12 @@ describe('cancel', () => {
       await eng.engine.engine.settle(started.execution_id);
       await eng.engine.engine.settle(child.execution_id);
       // Nothing is written after the terminal event, and the hanging request was aborted.
-      expect((await eng.client.getExecution(started.execution_id)).events).toEqual(pe);
-      expect((await eng.client.getExecution(child.execution_id)).events).toEqual(ce);
+      expect(executionEventsOf(await eng.client.getExecution(started.execution_id))).toEqual(pe);
+      expect(executionEventsOf(await eng.client.getExecution(child.execution_id))).toEqual(ce);
       expect(closed).toBe(1);
       const again = await eng.client.cancelExecution(started.execution_id, {});
-      expect(again.cancelled_execution_ids).toEqual([]);
-      expect(again.status).toBe('CANCELLED');
+      expect(again.cancelled_executions).toEqual([]);
+      expect(again.status).toBe('already_completed');
     } finally {
       await server.close();
     }
@@ -806,7 +817,7 @@ describe('credentials', () => {
       await keyless.stop();
     }
     await eng.client.deleteCredential('warehouse');
-    expect((await eng.client.listCredentials()).credentials).toEqual([]);
+    expect((await eng.client.listCredentials()).items).toEqual([]);
   });
 });
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { isTerminalStatus } from '@switchyard/execution-events';
+import type { Problem } from '@switchyard/engine-client';
 import type {
-  CancelResponse,
-  ExecutionSummary,
-  Problem,
-  RunPlaybookResponse,
-} from '@switchyard/engine-client';
+  CancelOutcome as CancelResponse,
+  ExecutionRecord as ExecutionSummary,
+  StartedExecution as RunPlaybookResponse,
+} from './storage/records.js';
 import type { Logger } from '@switchyard/service-kit';
 import { playbookSchema, validatePlaybookText, type Playbook } from '@switchyard/playbook-dsl';
 import {
@@ -410,6 +410,26 @@ export class Engine {
         ? `cancelled ${cancelled.length} execution${cancelled.length === 1 ? '' : 's'}`
         : `execution had already ended ${after!.status}${cancelled.length ? `; cancelled ${cancelled.length} descendant(s)` : ''}`,
     };
+  }
+
+  /**
+   * Closes out an execution that is stuck or abandoned (NoETL's finalize): a terminal `playbook.failed` with the
+   * reason, and its runner stopped. Children are left to their own terminal events.
+   */
+  async finalize(
+    executionId: string,
+    reason: string,
+  ): Promise<'finalized' | 'already_completed' | 'not_found'> {
+    const execution = await this.deps.executions.get(executionId);
+    if (!execution) return 'not_found';
+    if (isTerminalStatus(execution.status)) return 'already_completed';
+    const event = await this.deps.executions.append(executionId, {
+      type: 'playbook.failed',
+      status: 'FAILED',
+      error: `finalized: ${reason}`,
+    });
+    this.active.get(executionId)?.runner.stop(`finalized: ${reason}`);
+    return event ? 'finalized' : 'already_completed';
   }
 
   /** Renews leases of running executions and recovers orphans; runs every third of the lease. */

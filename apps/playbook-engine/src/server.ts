@@ -10,7 +10,8 @@ import type { EngineConfig } from './config.js';
 import { Engine, PlaybookInvalidError } from './engine.js';
 import { DEFAULT_PLAYBOOKS_DIR, readPlaybookFiles } from './examples.js';
 import { openApiDocument } from './http/openapi.js';
-import { engineRoutes } from './http/routes.js';
+import { engineRouter } from './http/routes.js';
+import { engineErrorBody } from './http/validate.js';
 import { linkNats, type NatsLink } from './nats-link.js';
 import { Outbox } from './outbox.js';
 import { openWorkQueue, type WorkQueue } from './work-queue.js';
@@ -26,7 +27,10 @@ import { startLocalWorkers } from './local-workers.js';
 import { resolveStepCredential } from './step-credentials.js';
 import { startTemplates } from './templates.js';
 
-export type EngineServiceConfig = Omit<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'> &
+export type EngineServiceConfig = Omit<
+  EngineConfig,
+  'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'
+> &
   Partial<Pick<EngineConfig, 'ACTIONS_MAX_DEPTH' | 'ACTIONS_RECONCILE_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'>>;
 
 export interface EngineServiceDeps {
@@ -65,6 +69,7 @@ export async function createEngineService(
     logger: deps.logger,
     bodyLimit: config.BODY_LIMIT,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    formatError: engineErrorBody,
   });
   const logger = service.logger;
   if (listenAt.warning) logger.warn(listenAt.warning);
@@ -259,7 +264,7 @@ export async function createEngineService(
     ...(config.ACTIONS_MAX_DEPTH ? { maxDepth: config.ACTIONS_MAX_DEPTH } : {}),
     ...(config.ACTIONS_RECONCILE_MS ? { reconcileMs: config.ACTIONS_RECONCILE_MS } : {}),
   });
-  service.app.use('/api', engineRoutes({ engine, catalog, executions, credentials, devIssuer, health }));
+  service.app.use('/api', engineRouter({ engine, catalog, executions, credentials, devIssuer, health }));
 
   await engine.recover();
   engine.startBackground();

@@ -291,7 +291,7 @@ describe('GraphQL', () => {
     };
     await engineFinished(await execute(session, 'examples/hello_world', { name: 'Again' }));
     const batchesBefore = await engineRequests('POST', '/api/executions/batch');
-    const singlesBefore = await engineRequests('GET', '/api/executions/:id');
+    const singlesBefore = await engineRequests('GET', '/api/executions/:execution_id');
     const list = await gql<{
       executions: {
         totalCount: number;
@@ -308,7 +308,7 @@ describe('GraphQL', () => {
     // Every node's events came from one batched engine request, not one request per execution.
     expect(list.data!.executions.nodes.length).toBeGreaterThan(1);
     expect(await engineRequests('POST', '/api/executions/batch')).toBe(batchesBefore + 1);
-    expect(await engineRequests('GET', '/api/executions/:id')).toBe(singlesBefore);
+    expect(await engineRequests('GET', '/api/executions/:execution_id')).toBe(singlesBefore);
 
     const playbooks = await gql<{ playbooks: Array<{ path: string }> }>(
       '{ playbooks { path version } }',
@@ -340,7 +340,8 @@ describe('GraphQL', () => {
     const list = await fetch(`${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=1`, {
       headers: engineHeaders,
     });
-    const authRun = ((await list.json()) as { executions: Array<{ execution_id: string }> }).executions[0]!;
+    // NoETL's GET /api/executions: a bare list.
+    const authRun = ((await list.json()) as Array<{ execution_id: string }>)[0]!;
     const res = await gql(`{ execution(id: "${authRun.execution_id}") { id } }`, session);
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const sub = await collect(wsClient(url, { sessionToken: session }), EVENTS(authRun.execution_id));

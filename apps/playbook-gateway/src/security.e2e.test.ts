@@ -113,9 +113,9 @@ describe('session takeover through a shipped example', () => {
     const stored = await fetch(`${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=100`, {
       headers: { authorization: `Bearer ${ENGINE_TOKEN}` },
     });
-    const list = (await stored.json()) as { executions: Array<{ execution_id: string }> };
-    expect(list.executions.length).toBeGreaterThanOrEqual(2);
-    for (const e of list.executions) {
+    const list = (await stored.json()) as Array<{ execution_id: string }>;
+    expect(list.length).toBeGreaterThanOrEqual(2);
+    for (const e of list) {
       const detail = await fetch(`${engine.url}/api/executions/${e.execution_id}`, {
         headers: { authorization: `Bearer ${ENGINE_TOKEN}` },
       });

@@ -161,6 +161,8 @@ export async function createGatewayService(
   const auth = new AuthPlaybooks({
     engine,
     timeoutMs: config.AUTH_PLAYBOOK_TIMEOUT_MS,
+    nats: () => nats.require(),
+    subjectPrefix: config.NATS_UPDATES_SUBJECT_PREFIX,
   });
   const sessions = new SessionService(auth, {
     ttlMs: config.SESSION_CACHE_TTL_MS,

@@ -1,51 +1,43 @@
-import {
-  actionSchema,
-  listActionsResponseSchema,
-  listTypeInstancesResponseSchema,
-  typeInstanceSchema,
-  type ActionUserRequest,
-  type ContinueRenderingRequest,
-  type CreateActionRequest,
-  type CreateTypeInstanceRequest,
-  type ListActionsQuery,
-  type UpdateActionRequest,
+import { routeCallers } from './route-client.js';
+import { actionRoutes } from './routes/action-routes.js';
+import type {
+  ActionUserRequest,
+  ContinueRenderingRequest,
+  CreateActionRequest,
+  CreateTypeInstanceRequest,
+  ListActionsQuery,
+  UpdateActionRequest,
 } from './actions-schemas.js';
-import {
-  createEngineTransport,
-  withQuery,
-  type EngineClientOptions,
-  type RequestOptions,
-} from './transport.js';
+import type { listTypeInstancesQuerySchema } from './actions-schemas.js';
+import type { z } from 'zod';
+import { createEngineTransport, type EngineClientOptions, type RequestOptions } from './transport.js';
 
 /** Typed client for the engine's Actions API (`/api/actions`, `/api/typeinstances`). Close it when done. */
 export function createActionsClient(options: EngineClientOptions) {
-  const { call, close } = createEngineTransport(options);
-
-  const enc = encodeURIComponent;
+  const transport = createEngineTransport(options);
+  const routes = routeCallers(transport, actionRoutes);
+  const named = (name: string) => ({ params: { name } });
   return {
+    routes,
     createAction: (req: CreateActionRequest, opts?: RequestOptions) =>
-      call('POST', '/api/actions', actionSchema, req, opts),
-    getAction: (name: string, opts?: RequestOptions) =>
-      call('GET', `/api/actions/${enc(name)}`, actionSchema, undefined, opts),
-    listActions: (query: ListActionsQuery = {}, opts?: RequestOptions) =>
-      call('GET', withQuery('/api/actions', query), listActionsResponseSchema, undefined, opts),
+      routes.createAction({ body: req }, opts),
+    getAction: (name: string, opts?: RequestOptions) => routes.getAction(named(name), opts),
+    listActions: (query: ListActionsQuery = {}, opts?: RequestOptions) => routes.listActions({ query }, opts),
     updateAction: (name: string, req: UpdateActionRequest, opts?: RequestOptions) =>
-      call('PUT', `/api/actions/${enc(name)}`, actionSchema, req, opts),
-    deleteAction: (name: string, opts?: RequestOptions) =>
-      call('DELETE', `/api/actions/${enc(name)}`, actionSchema, undefined, opts),
+      routes.updateAction({ ...named(name), body: req }, opts),
+    deleteAction: (name: string, opts?: RequestOptions) => routes.deleteAction(named(name), opts),
     runAction: (name: string, req: ActionUserRequest = {}, opts?: RequestOptions) =>
-      call('POST', `/api/actions/${enc(name)}/run`, actionSchema, req, opts),
+      routes.runAction({ ...named(name), body: req }, opts),
     cancelAction: (name: string, req: ActionUserRequest = {}, opts?: RequestOptions) =>
-      call('POST', `/api/actions/${enc(name)}/cancel`, actionSchema, req, opts),
+      routes.cancelAction({ ...named(name), body: req }, opts),
     continueAdvancedRendering: (name: string, req: ContinueRenderingRequest, opts?: RequestOptions) =>
-      call('POST', `/api/actions/${enc(name)}/continue-rendering`, actionSchema, req, opts),
+      routes.continueAdvancedRendering({ ...named(name), body: req }, opts),
     createTypeInstance: (req: CreateTypeInstanceRequest, opts?: RequestOptions) =>
-      call('POST', '/api/typeinstances', typeInstanceSchema, req, opts),
-    getTypeInstance: (id: string, opts?: RequestOptions) =>
-      call('GET', `/api/typeinstances/${enc(id)}`, typeInstanceSchema, undefined, opts),
-    listTypeInstances: (filter: { path?: string; revision?: string; created_by?: string } = {}, opts?: RequestOptions) =>
-      call('GET', withQuery('/api/typeinstances', filter), listTypeInstancesResponseSchema, undefined, opts),
-    close,
+      routes.createTypeInstance({ body: req }, opts),
+    getTypeInstance: (id: string, opts?: RequestOptions) => routes.getTypeInstance({ params: { id } }, opts),
+    listTypeInstances: (filter: z.input<typeof listTypeInstancesQuerySchema> = {}, opts?: RequestOptions) =>
+      routes.listTypeInstances({ query: filter }, opts),
+    close: transport.close,
   };
 }
 

@@ -79,6 +79,11 @@ describe('engine client', () => {
 
   it('exports the request schemas the engine validates with', () => {
     expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', args: { x: 1 } }).success).toBe(true);
-    expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', extra: 1 }).success).toBe(false);
+    // Unknown keys are ignored, as NoETL's pydantic models ignore them; an identifier is required.
+    expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', extra: 1 }).success).toBe(true);
+    expect(runPlaybookRequestSchema.safeParse({ args: {} }).success).toBe(false);
+    expect(runPlaybookRequestSchema.safeParse({ path: 'a/b', version: 'latest', merge: true }).success).toBe(
+      true,
+    );
   });
 });

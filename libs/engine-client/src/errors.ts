@@ -19,10 +19,15 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 
-  /** The engine's machine-readable error code (`body.error.code`), when it sent one. */
+  /** The engine's machine-readable error code (`code`, or `error.code`), when it sent one; NoETL sends none. */
   get code(): string | undefined {
     const parsed = errorResponseSchema.safeParse(this.body);
-    return parsed.success ? parsed.data.error.code : undefined;
+    return parsed.success ? (parsed.data.code ?? parsed.data.error?.code) : undefined;
+  }
+
+  /** FastAPI's `detail` of the answer, when there is one. */
+  get detail(): unknown {
+    return (this.body as { detail?: unknown } | undefined)?.detail;
   }
 
   get unavailable(): boolean {

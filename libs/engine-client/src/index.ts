@@ -1,10 +1,16 @@
-export { createEngineClient } from './client.js';
+export { createEngineClient, isMissingRoute } from './client.js';
 export type { EngineClient } from './client.js';
-export type { EngineClientOptions, RequestOptions } from './transport.js';
+export type { EngineClientOptions, RequestOptions, EngineTransport } from './transport.js';
+export { createEngineTransport, errorMessageOf } from './transport.js';
 export { EngineError, isEngineError, isEngineUnavailable } from './errors.js';
 export type { EngineErrorKind } from './errors.js';
 export * from './schemas.js';
 export * from './actions-schemas.js';
+export * from './routes/index.js';
+export { callRoute, routeCallers } from './route-client.js';
+export type { RouteCallers } from './route-client.js';
+export { openApiPaths, openApiOperation } from './openapi-paths.js';
+export { executionEventsOf, executionResultOf } from './execution-log.js';
 export { createActionsClient } from './actions-client.js';
 export type { ActionsClient } from './actions-client.js';
 export { createdBySchema } from './created-by.js';

@@ -15,9 +15,26 @@ export interface EngineClientOptions {
   token?: string;
 }
 
-export type RequestOptions = { signal?: AbortSignal; headers?: Record<string, string> };
+export type RequestOptions = {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  /** Sees the status and headers of a successful answer (e.g. `x-total-count`). */
+  onResponse?: (status: number, headers: Record<string, string | string[] | undefined>) => void;
+};
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** The message of an error answer: FastAPI's `detail` (a text or validation items), else our `error.message`. */
+export function errorMessageOf(body: unknown, status: number): string {
+  const b = (body ?? {}) as { detail?: unknown; error?: { message?: unknown } };
+  if (typeof b.detail === 'string') return b.detail;
+  if (Array.isArray(b.detail)) {
+    const items = b.detail as Array<{ loc?: unknown[]; msg?: unknown }>;
+    return items.map((i) => `${(i.loc ?? []).join('.')}: ${String(i.msg)}`).join('; ');
+  }
+  if (typeof b.error?.message === 'string') return b.error.message;
+  return `HTTP ${status}`;
+}
 
 /**
  * One keep-alive pool to the engine and the request function every client uses: JSON in and out, the answer
@@ -91,10 +108,10 @@ export function createEngineTransport(options: EngineClientOptions) {
       // keep the raw text as the body
     }
     if (res.statusCode >= 400) {
-      const message =
-        (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.statusCode}`;
+      const message = errorMessageOf(parsed, res.statusCode);
       throw new EngineError('http', res.statusCode, parsed, `Engine ${method} ${path} failed: ${message}`);
     }
+    opts.onResponse?.(res.statusCode, res.headers);
     const checked = schema.safeParse(parsed);
     if (!checked.success) {
       throw new EngineError(
@@ -109,6 +126,8 @@ export function createEngineTransport(options: EngineClientOptions) {
 
   return { base, call, close: () => dispatcher.close() };
 }
+
+export type EngineTransport = ReturnType<typeof createEngineTransport>;
 
 /** Builds `path?query` from the defined entries of `query`. */
 export function withQuery(path: string, query: Record<string, unknown>): string {

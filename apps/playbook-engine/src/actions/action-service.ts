@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  Action,
-  ActionPhase,
-  ExecutionSummary,
-  TypeInstanceRef,
-  UserInfo,
-} from '@switchyard/engine-client';
+import type { Action, ActionPhase, TypeInstanceRef, UserInfo } from '@switchyard/engine-client';
+import type { ExecutionRecord as ExecutionSummary } from '../storage/records.js';
 import type { ExecutionEvent } from '@switchyard/execution-events';
 import { isTerminalStatus } from '@switchyard/execution-events';
 import type { Logger } from '@switchyard/service-kit';

@@ -372,10 +372,13 @@ describe('Actions', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status.phase).toBe('CANCELED');
     expect(cancelled.body.status.canceledBy).toEqual({ username: 'carol' });
-    const executions = (await (await fetch(`${base}/api/executions?limit=100`)).json()) as {
-      executions: Array<{ execution_id: string; parent_execution_id: string | null; status: string }>;
-    };
-    const child = executions.executions.find((e) => e.parent_execution_id === executionId);
+    // NoETL's GET /api/executions: a bare list.
+    const executions = (await (await fetch(`${base}/api/executions?limit=100`)).json()) as Array<{
+      execution_id: string;
+      parent_execution_id: string | null;
+      status: string;
+    }>;
+    const child = executions.find((e) => e.parent_execution_id === executionId);
     expect(child?.status).toBe('CANCELLED');
     expect(await phasesOnNats('long', 6)).toEqual([
       'INITIAL',

@@ -4,7 +4,7 @@ import type { CatalogStore } from '../storage/catalog-store.js';
 import { ActionService, type ExecutionBackend, type ExecutionReader } from './action-service.js';
 import type { ActionStore } from './action-store.js';
 import { ActionRenderer } from './renderer.js';
-import { actionRoutes } from './routes.js';
+import { actionRouter } from './routes.js';
 
 export interface MountActionsOptions {
   app: Express;
@@ -47,7 +47,7 @@ export async function mountActions(options: MountActionsOptions): Promise<Mounte
     executions: options.executions,
     logger: options.logger,
   });
-  options.app.use('/api', actionRoutes({ actions: service, store }));
+  options.app.use('/api', actionRouter({ actions: service, store }));
   await service.recover();
   service.startBackground(options.reconcileMs);
   return {

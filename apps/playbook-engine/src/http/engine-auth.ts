@@ -35,6 +35,7 @@ export function requireEngineToken(tokens: readonly string[]) {
       .status(401)
       .set('www-authenticate', 'Bearer realm="playbook-engine"')
       .json({
+        code: match ? 'INVALID_ENGINE_TOKEN' : 'ENGINE_TOKEN_REQUIRED',
         detail: match
           ? 'the engine API token is not valid'
           : 'the engine API needs Authorization: Bearer <ENGINE_API_TOKEN>',
@@ -52,11 +53,10 @@ export function requireEngineToken(tokens: readonly string[]) {
  * Where the engine may listen given its token configuration: without a token only on loopback (a warning), and in
  * production not at all.
  */
-export function engineListenHost(options: {
+export function engineListenHost(options: { host: string; tokens: readonly string[]; production: boolean }): {
   host: string;
-  tokens: readonly string[];
-  production: boolean;
-}): { host: string; warning?: string } {
+  warning?: string;
+} {
   if (options.tokens.length > 0) return { host: options.host };
   if (options.production) {
     throw new Error('ENGINE_API_TOKEN: required when NODE_ENV=production (a comma-separated list of tokens)');

@@ -22,6 +22,8 @@ export function limitJsonDepth(maxDepth: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.body === undefined || jsonDepth(req.body, maxDepth) <= maxDepth) return next();
     const message = `the request body is nested more than ${maxDepth} levels deep (ENGINE_MAX_JSON_DEPTH)`;
-    res.status(400).json({ detail: message, error: { code: 'JSON_TOO_DEEP', message } });
+    res
+      .status(400)
+      .json({ detail: message, code: 'JSON_TOO_DEEP', error: { code: 'JSON_TOO_DEEP', message } });
   };
 }

@@ -83,7 +83,8 @@ export class CatalogStore {
 
   async byId(catalogId: string): Promise<CatalogRecord | undefined> {
     // Catalog ids are positive 64-bit integers; anything else names no entry.
-    if (!/^[1-9][0-9]{0,18}$/.test(catalogId) || BigInt(catalogId) > 9_223_372_036_854_775_807n) return undefined;
+    if (!/^[1-9][0-9]{0,18}$/.test(catalogId) || BigInt(catalogId) > 9_223_372_036_854_775_807n)
+      return undefined;
     const rows = await this.db.query<CatalogRow>(
       `SELECT ${COLUMNS} FROM catalog WHERE catalog_id = $1::bigint`,
       [catalogId],
@@ -91,16 +92,14 @@ export class CatalogStore {
     return rows[0] && toRecord(rows[0]);
   }
 
-  async list(options: { path?: string; allVersions?: boolean }): Promise<CatalogEntry[]> {
-    const params: unknown[] = [];
-    let where = '';
-    if (options.path) {
-      params.push(options.path);
-      where = 'WHERE path = $1';
-    }
+  /** Entries newest first (NoETL's order): every version, or the latest of each path; optionally of one path. */
+  async list(options: { path?: string; allVersions?: boolean; kind?: string }): Promise<CatalogRecord[]> {
+    const params: unknown[] = [options.path ?? null, options.kind ?? null];
+    const where = 'WHERE ($1::text IS NULL OR path = $1) AND ($2::text IS NULL OR lower(kind) = lower($2))';
     const sql = options.allVersions
-      ? `SELECT ${COLUMNS} FROM catalog ${where} ORDER BY path, version`
-      : `SELECT DISTINCT ON (path) ${COLUMNS} FROM catalog ${where} ORDER BY path, version DESC`;
-    return (await this.db.query<CatalogRow>(sql, params)).map((r) => entryOf(toRecord(r)));
+      ? `SELECT ${COLUMNS} FROM catalog ${where} ORDER BY created_at DESC, catalog_id DESC`
+      : `SELECT * FROM (SELECT DISTINCT ON (path) ${COLUMNS} FROM catalog ${where} ORDER BY path, version DESC) latest
+         ORDER BY created_at DESC, catalog_id DESC`;
+    return (await this.db.query<CatalogRow>(sql, params)).map(toRecord);
   }
 }

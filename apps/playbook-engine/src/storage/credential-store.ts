@@ -33,9 +33,12 @@ export class SecretBox {
 }
 
 interface CredentialRow {
+  credential_id: string | number;
   name: string;
   type: string;
   description: string | null;
+  meta: Record<string, unknown> | null;
+  tags: string[] | null;
   data_encrypted: string;
   created_at: unknown;
   updated_at: unknown;
@@ -43,12 +46,29 @@ interface CredentialRow {
 
 function toCredential(row: CredentialRow): Credential {
   return {
+    id: String(row.credential_id),
     name: row.name,
     type: row.type,
+    meta: row.meta ?? null,
+    tags: row.tags ?? null,
     description: row.description,
     created_at: iso(row.created_at)!,
     updated_at: iso(row.updated_at)!,
   };
+}
+
+/** NoETL takes tags as a list or one comma-separated string. */
+export function normalizeTags(tags: string | string[] | null | undefined): string[] | null {
+  if (tags === null || tags === undefined) return null;
+  const list = (Array.isArray(tags) ? tags : tags.split(',')).map((t) => t.trim()).filter(Boolean);
+  return [...new Set(list)];
+}
+
+/** A credential is named by its numeric id or its name (as in NoETL). */
+function identifierWhere(identifier: string): { clause: string; value: string } {
+  return /^\d{1,18}$/.test(identifier)
+    ? { clause: 'credential_id::text = $1 OR name = $1', value: identifier }
+    : { clause: 'name = $1', value: identifier };
 }
 
 /** Named credentials; their data is encrypted at rest and never returned by the API. */
@@ -70,27 +90,55 @@ export class CredentialStore {
   async put(input: {
     name: string;
     type: string;
-    description?: string;
+    description?: string | null;
+    meta?: Record<string, unknown> | null;
+    tags?: string | string[] | null;
     data: Record<string, unknown>;
   }): Promise<Credential> {
     const sealed = this.requireBox().seal(JSON.stringify(input.data));
+    const tags = normalizeTags(input.tags);
     const rows = await this.db.query<CredentialRow>(
-      `INSERT INTO credentials (name, type, description, data_encrypted) VALUES ($1, $2, $3, $4)
+      `INSERT INTO credentials (name, type, description, data_encrypted, meta, tags)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)
        ON CONFLICT (name) DO UPDATE SET type = EXCLUDED.type, description = EXCLUDED.description,
-         data_encrypted = EXCLUDED.data_encrypted, updated_at = now()
+         data_encrypted = EXCLUDED.data_encrypted, meta = EXCLUDED.meta, tags = EXCLUDED.tags, updated_at = now()
        RETURNING *`,
-      [input.name, input.type, input.description ?? null, sealed],
+      [
+        input.name,
+        input.type,
+        input.description ?? null,
+        sealed,
+        input.meta ? JSON.stringify(input.meta) : null,
+        tags ? JSON.stringify(tags) : null,
+      ],
     );
     return toCredential(rows[0]!);
   }
 
-  async list(): Promise<Credential[]> {
-    return (await this.db.query<CredentialRow>('SELECT * FROM credentials ORDER BY name')).map(toCredential);
+  /** Credentials by name, optionally of one type and matching `q` in name or description (case-insensitive). */
+  async list(filter: { type?: string; q?: string } = {}): Promise<Credential[]> {
+    const rows = await this.db.query<CredentialRow>(
+      `SELECT * FROM credentials
+       WHERE ($1::text IS NULL OR type = $1)
+         AND ($2::text IS NULL OR strpos(lower(name), lower($2)) > 0 OR strpos(lower(coalesce(description, '')), lower($2)) > 0)
+       ORDER BY name`,
+      [filter.type ?? null, filter.q ?? null],
+    );
+    return rows.map(toCredential);
   }
 
-  async remove(name: string): Promise<Credential | undefined> {
-    const rows = await this.db.query<CredentialRow>('DELETE FROM credentials WHERE name = $1 RETURNING *', [
-      name,
+  async get(identifier: string): Promise<Credential | undefined> {
+    const { clause, value } = identifierWhere(identifier);
+    const rows = await this.db.query<CredentialRow>(`SELECT * FROM credentials WHERE ${clause} LIMIT 1`, [
+      value,
+    ]);
+    return rows[0] && toCredential(rows[0]);
+  }
+
+  async remove(identifier: string): Promise<Credential | undefined> {
+    const { clause, value } = identifierWhere(identifier);
+    const rows = await this.db.query<CredentialRow>(`DELETE FROM credentials WHERE ${clause} RETURNING *`, [
+      value,
     ]);
     return rows[0] && toCredential(rows[0]);
   }

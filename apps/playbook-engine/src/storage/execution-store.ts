@@ -5,9 +5,27 @@ import {
   type ExecutionEventType,
   type ExecutionStatus,
 } from '@switchyard/execution-events';
-import type { ExecutionSummary } from '@switchyard/engine-client';
+import type { ExecutionRecord } from './records.js';
 import { iso, whereEquals, type Database } from './database.js';
 import { newEventId } from './ids.js';
+
+export interface StoredEventRow {
+  id: string;
+  event: ExecutionEvent;
+  createdAt: string;
+}
+
+export interface ReportedEventRow {
+  reported: true;
+  id: string;
+  execution_id: string;
+  step: string;
+  name: string;
+  payload: Record<string, unknown>;
+  meta: Record<string, unknown> | null;
+  worker_id: string | null;
+  createdAt: string;
+}
 
 export interface NewEvent {
   type: ExecutionEventType;
@@ -38,7 +56,7 @@ interface ExecutionRow {
 const COLUMNS = `execution_id, path, version, catalog_id::text AS catalog_id, parent_execution_id, status, args, result,
   error, last_seq, created_at, started_at, ended_at, created_by`;
 
-function toSummary(row: ExecutionRow): ExecutionSummary {
+function toSummary(row: ExecutionRow): ExecutionRecord {
   return {
     execution_id: row.execution_id,
     path: row.path,
@@ -196,7 +214,7 @@ export class ExecutionStore {
     return event;
   }
 
-  async get(executionId: string): Promise<ExecutionSummary | undefined> {
+  async get(executionId: string): Promise<ExecutionRecord | undefined> {
     const rows = await this.db.query<ExecutionRow>(
       `SELECT ${COLUMNS} FROM executions WHERE execution_id = $1`,
       [executionId],
@@ -205,7 +223,7 @@ export class ExecutionStore {
   }
 
   /** Several executions by id, in one query; unknown ids are left out. */
-  async getMany(executionIds: string[]): Promise<ExecutionSummary[]> {
+  async getMany(executionIds: string[]): Promise<ExecutionRecord[]> {
     if (executionIds.length === 0) return [];
     const rows = await this.db.query<ExecutionRow>(
       `SELECT ${COLUMNS} FROM executions WHERE execution_id = ANY($1::text[])`,
@@ -234,7 +252,7 @@ export class ExecutionStore {
     createdBy?: string;
     limit: number;
     offset: number;
-  }): Promise<{ executions: ExecutionSummary[]; total: number }> {
+  }): Promise<{ executions: ExecutionRecord[]; total: number }> {
     const { clause, params } = whereEquals({
       status: filter.status,
       path: filter.path,
@@ -259,6 +277,57 @@ export class ExecutionStore {
       [executionId, fromSeq],
     );
     return rows.map((r) => r.payload);
+  }
+
+  /** An execution's events with their numeric ids and storage times (NoETL's event rows are built from them). */
+  async eventRows(executionId: string): Promise<StoredEventRow[]> {
+    const rows = await this.db.query<{ id: string | number; payload: ExecutionEvent; created_at: unknown }>(
+      'SELECT id, payload, created_at FROM events WHERE execution_id = $1 ORDER BY seq',
+      [executionId],
+    );
+    return rows.map((r) => ({ id: String(r.id), event: r.payload, createdAt: iso(r.created_at)! }));
+  }
+
+  /** One event by its numeric id: an execution event, or a worker event reported through the REST API. */
+  async eventById(id: string): Promise<StoredEventRow | ReportedEventRow | undefined> {
+    const events = await this.db.query<{ id: string | number; payload: ExecutionEvent; created_at: unknown }>(
+      'SELECT id, payload, created_at FROM events WHERE id = $1::bigint',
+      [id],
+    );
+    if (events[0])
+      return { id: String(events[0].id), event: events[0].payload, createdAt: iso(events[0].created_at)! };
+    const reported = await this.db.query<
+      Omit<ReportedEventRow, 'reported' | 'createdAt'> & { created_at: unknown }
+    >(
+      'SELECT id::text AS id, execution_id, step, name, payload, meta, worker_id, created_at FROM reported_events WHERE id = $1::bigint',
+      [id],
+    );
+    const row = reported[0];
+    return row && { ...row, id: String(row.id), reported: true, createdAt: iso(row.created_at)! };
+  }
+
+  /** Records a worker event sent to `POST /api/events`; it is kept apart from the execution's own events. */
+  async report(input: {
+    executionId: string;
+    step: string;
+    name: string;
+    payload: Record<string, unknown>;
+    meta: Record<string, unknown> | null;
+    workerId: string | null;
+  }): Promise<string> {
+    const rows = await this.db.query<{ id: string | number }>(
+      `INSERT INTO reported_events (execution_id, step, name, payload, meta, worker_id)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6) RETURNING id`,
+      [
+        input.executionId,
+        input.step,
+        input.name,
+        JSON.stringify(redactSecrets(input.payload)),
+        input.meta ? JSON.stringify(input.meta) : null,
+        input.workerId,
+      ],
+    );
+    return String(rows[0]!.id);
   }
 
   /** Ids of every descendant execution (children, grandchildren, ...). */

@@ -1,4 +1,5 @@
 import { ACTIONS_MIGRATION } from '../actions/migration.js';
+import { NOETL_REST_MIGRATION } from './noetl-migration.js';
 import type { Database } from './database.js';
 import { OWNERS_MIGRATION } from './owners-migration.js';
 
@@ -118,6 +119,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   },
   ACTIONS_MIGRATION,
   OWNERS_MIGRATION,
+  NOETL_REST_MIGRATION,
 ];
 
 /** Applies pending migrations; a lock makes concurrent engine starts on one database safe. */

@@ -1,4 +1,4 @@
-import type { ExecutionSummary } from '@switchyard/engine-client';
+import type { ExecutionRecord as ExecutionSummary } from '../storage/records.js';
 import type { AuthService } from '../auth/auth-service.js';
 
 /** What a control-plane tool gets for one call. `config` is the step's tool block, already rendered. */

@@ -377,11 +377,14 @@ describe('Actions over GraphQL', () => {
       'CANCELED',
     ]);
     const parent = running.status.runner!.status.executionId;
-    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })).json()) as {
-      executions: Array<{ execution_id: string; parent_execution_id: string | null; status: string }>;
-    };
-    expect(list.executions.find((e) => e.execution_id === parent)?.status).toBe('CANCELLED');
-    const children = list.executions.filter((e) => e.parent_execution_id === parent);
+    // NoETL's GET /api/executions: a bare list.
+    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })).json()) as Array<{
+      execution_id: string;
+      parent_execution_id: string | null;
+      status: string;
+    }>;
+    expect(list.find((e) => e.execution_id === parent)?.status).toBe('CANCELLED');
+    const children = list.filter((e) => e.parent_execution_id === parent);
     expect(children.length).toBeGreaterThan(0);
     expect(children.every((c) => c.status === 'CANCELLED')).toBe(true);
     await expectRefused('mutation { cancelAction(name: "long") { name } }', 'CANCELED');

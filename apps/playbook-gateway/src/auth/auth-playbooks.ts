@@ -1,4 +1,5 @@
-import type { EngineClient } from '@switchyard/engine-client';
+import { isMissingRoute, type EngineClient, type RunSyncResponse } from '@switchyard/engine-client';
+import { waitForTerminalEvent, type NatsConnection } from '@switchyard/execution-events';
 import type { z } from 'zod';
 import { toUpstreamError, UpstreamError } from '../errors.js';
 import {
@@ -18,6 +19,12 @@ export interface AuthPlaybooksOptions {
   engine: EngineClient;
   /** How long an auth playbook may run. */
   timeoutMs: number;
+  /**
+   * NATS, for engines without `POST /api/run/sync` (a NoETL 2.5 server): the playbook is then started with
+   * `POST /api/execute` and its result taken from its terminal event.
+   */
+  nats?: () => NatsConnection;
+  subjectPrefix?: string;
 }
 
 export interface LoginInput {
@@ -30,7 +37,44 @@ export interface LoginInput {
 
 /** Runs the engine's auth playbooks. */
 export class AuthPlaybooks {
+  /** Whether the engine has `POST /api/run/sync`; learnt on first use. */
+  private syncRoute: boolean | undefined;
+
   constructor(private readonly options: AuthPlaybooksOptions) {}
+
+  /** Runs the playbook to its end: with `/api/run/sync` when the engine has it, else execute + NATS. */
+  private async runToEnd(path: string, args: Record<string, unknown>): Promise<RunSyncResponse> {
+    if (this.syncRoute !== false || !this.options.nats) {
+      try {
+        const outcome = await this.options.engine.runSync({ path, args, timeout_ms: this.options.timeoutMs });
+        this.syncRoute = true;
+        return outcome;
+      } catch (error) {
+        if (!isMissingRoute(error) || !this.options.nats) throw error;
+        this.syncRoute = false;
+      }
+    }
+    const started = await this.options.engine.execute({ path, payload: args });
+    let event;
+    try {
+      event = await waitForTerminalEvent(this.options.nats(), started.execution_id, {
+        timeoutMs: this.options.timeoutMs,
+        ...(this.options.subjectPrefix ? { prefix: this.options.subjectPrefix } : {}),
+      });
+    } catch {
+      return { execution_id: started.execution_id, status: 'RUNNING', error: null };
+    }
+    const status =
+      event.status === 'COMPLETED' || event.status === 'FAILED' || event.status === 'CANCELLED'
+        ? event.status
+        : 'RUNNING';
+    return {
+      execution_id: started.execution_id,
+      status,
+      ...(event.result !== undefined ? { result: event.result } : {}),
+      error: event.error ?? null,
+    };
+  }
 
   /**
    * Runs an auth playbook in the engine and takes its result from the engine's answer: results of auth playbooks
@@ -43,7 +87,7 @@ export class AuthPlaybooks {
   ): Promise<z.infer<S>> {
     let outcome;
     try {
-      outcome = await this.options.engine.runSync({ path, args, timeout_ms: this.options.timeoutMs });
+      outcome = await this.runToEnd(path, args);
     } catch (error) {
       throw toUpstreamError(error, `running ${path}`);
     }

@@ -1,4 +1,10 @@
-import type { ExecutionDetail, ExecutionSummary, RunPlaybookResponse } from '@switchyard/engine-client';
+import {
+  executionEventsOf,
+  executionResultOf,
+  type ExecutionDetail,
+  type ExecutionSummary,
+  type RunPlaybookResponse,
+} from '@switchyard/engine-client';
 import type { ExecutionEvent } from '@switchyard/execution-events';
 
 /** What the `Execution` type resolves from: an engine summary or detail, or a just-started run. */
@@ -16,29 +22,49 @@ export interface ExecutionView {
   lastSeq?: number;
 }
 
+/** NoETL spells statuses in upper case in its logs and `"running"` when a run starts: one spelling here. */
+function statusOf(status: string | null | undefined): string | null {
+  return status ? status.toUpperCase() : null;
+}
+
+/** From an entry of `GET /api/executions` (NoETL's fields; ours when the engine sends them). */
 export function viewFromSummary(summary: ExecutionSummary): ExecutionView {
   return {
     id: summary.execution_id,
     name: summary.path,
-    status: summary.status,
+    status: statusOf(summary.status),
     result: summary.result ?? null,
     error: summary.error ?? null,
-    startedAt: summary.started_at ?? null,
-    endedAt: summary.ended_at ?? null,
+    startedAt: summary.started_at ?? summary.start_time ?? null,
+    endedAt: summary.ended_at ?? summary.end_time ?? null,
     parentId: summary.parent_execution_id ?? null,
-    lastSeq: summary.last_seq,
+    ...(summary.last_seq !== undefined ? { lastSeq: summary.last_seq } : {}),
   };
 }
 
+/** From `GET /api/executions/{id}`: the events in our shape (rebuilt from NoETL's rows when needed). */
 export function viewFromDetail(detail: ExecutionDetail): ExecutionView {
-  return { ...viewFromSummary(detail), events: detail.events };
+  const events = executionEventsOf(detail);
+  return {
+    id: detail.execution_id,
+    name: detail.path,
+    status: statusOf(detail.status),
+    result: executionResultOf(detail) ?? null,
+    error: detail.error ?? events.findLast((e) => e.error)?.error ?? null,
+    startedAt: detail.started_at ?? detail.start_time ?? null,
+    endedAt: detail.ended_at ?? detail.end_time ?? null,
+    parentId: detail.parent_execution_id ?? null,
+    events,
+    lastSeq: detail.last_seq ?? events.at(-1)?.seq ?? 0,
+  };
 }
 
+/** From the answer of `POST /api/run/playbook`: `engine_status` (ours) when sent, else NoETL's status. */
 export function viewFromRun(run: RunPlaybookResponse): ExecutionView {
   return {
     id: run.execution_id,
-    name: run.path,
-    status: run.status,
+    name: run.path ?? '',
+    status: statusOf(run.engine_status ?? run.status),
     result: null,
     error: null,
     startedAt: null,

@@ -1,4 +1,9 @@
-import { EXECUTION_ID_PATTERN, type EngineClient, type ExecutionDetail } from '@switchyard/engine-client';
+import {
+  EXECUTION_ID_PATTERN,
+  executionEventsOf,
+  type EngineClient,
+  type ExecutionDetail,
+} from '@switchyard/engine-client';
 import { isTerminalStatus, type ExecutionEvent, type ExecutionStatus } from '@switchyard/execution-events';
 import { validatePlaybookText } from '@switchyard/playbook-dsl';
 import { GraphQLError } from 'graphql';
@@ -21,6 +26,18 @@ import {
   type StreamItem,
   type SubscriptionDeps,
 } from './subscriptions.js';
+
+/** `metadata.name` and `metadata.description` of a parsed playbook (NoETL's catalog `payload`). */
+function playbookMetadata(payload: Record<string, unknown> | null | undefined): {
+  name: string | null;
+  description: string | null;
+} {
+  const metadata = (payload?.metadata ?? {}) as { name?: unknown; description?: unknown };
+  return {
+    name: typeof metadata.name === 'string' ? metadata.name : null,
+    description: typeof metadata.description === 'string' ? metadata.description : null,
+  };
+}
 
 export interface ResolverDeps extends Omit<SubscriptionDeps, 'readExecution'> {
   engine: EngineClient;
@@ -174,16 +191,23 @@ export function createResolvers(resolverDeps: ResolverDeps) {
         } catch (error) {
           throw toGraphQLError(error, 'listing playbooks');
         }
-        const visible = await Promise.all(list.entries.map((e) => ctx.auth.can(e.path, 'view')));
-        return list.entries
+        // A NoETL server lists every version: keep the latest of each path.
+        const latest = new Map<string, (typeof list.entries)[number]>();
+        for (const e of list.entries) {
+          const seen = latest.get(e.path);
+          if (!seen || seen.version < e.version) latest.set(e.path, e);
+        }
+        const entries = [...latest.values()].sort((a, b) => a.path.localeCompare(b.path));
+        const visible = await Promise.all(entries.map((e) => ctx.auth.can(e.path, 'view')));
+        return entries
           .filter((_e, i) => visible[i])
           .map((e) => ({
             path: e.path,
-            name: e.name,
-            description: e.description,
+            name: e.name ?? playbookMetadata(e.payload).name,
+            description: e.description ?? playbookMetadata(e.payload).description,
             version: e.version,
             catalogId: e.catalog_id,
-            createdAt: e.created_at,
+            createdAt: e.created_at ?? new Date(0).toISOString(),
           }));
       },
     },
@@ -207,7 +231,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
             created_by: session.user.user_id,
             ...(variables ? { args: variables as Record<string, unknown> } : {}),
           });
-          return viewFromRun(run);
+          return viewFromRun({ ...run, path: run.path ?? name });
         } catch (error) {
           throw toGraphQLError(error, `executing ${name}`);
         }
@@ -228,11 +252,11 @@ export function createResolvers(resolverDeps: ResolverDeps) {
           const entry = await engine.registerPlaybook(args.content);
           return {
             path: entry.path,
-            name: entry.name,
-            description: entry.description,
+            name: entry.name ?? checked.playbook.metadata.name ?? null,
+            description: entry.description ?? checked.playbook.metadata.description ?? null,
             version: entry.version,
             catalogId: entry.catalog_id,
-            createdAt: entry.created_at,
+            createdAt: entry.created_at ?? new Date().toISOString(),
           };
         } catch (error) {
           throw toGraphQLError(error, `registering ${path}`);
@@ -250,7 +274,8 @@ export function createResolvers(resolverDeps: ResolverDeps) {
             'FORBIDDEN',
             `Not allowed to cancel ${args.id}: cancelling one's own runs needs execute on ${detail.path}, someone else's needs admin`,
           );
-        if (isTerminalStatus(detail.status)) throw alreadyFinished(args.id, detail.status);
+        const before = (detail.status ?? '').toUpperCase() as ExecutionStatus;
+        if (isTerminalStatus(before)) throw alreadyFinished(args.id, before);
         let after: ExecutionDetail;
         try {
           await engine.cancelExecution(args.id, {
@@ -263,8 +288,8 @@ export function createResolvers(resolverDeps: ResolverDeps) {
           throw toGraphQLError(error, `cancelling ${args.id}`);
         }
         // It finished on its own between the check and the cancel.
-        if (after.status !== 'CANCELLED' && isTerminalStatus(after.status))
-          throw alreadyFinished(args.id, after.status);
+        const now = (after.status ?? '').toUpperCase() as ExecutionStatus;
+        if (now !== 'CANCELLED' && isTerminalStatus(now)) throw alreadyFinished(args.id, now);
         return viewFromDetail(after);
       },
     },
@@ -312,7 +337,7 @@ export function createResolvers(resolverDeps: ResolverDeps) {
       events: async (view: ExecutionView, _: unknown, ctx: GatewayContext): Promise<ExecutionEvent[]> => {
         if (view.events) return view.events;
         const detail = await ctx.loaders.execution.load(view.id);
-        return detail?.events ?? [];
+        return detail ? executionEventsOf(detail) : [];
       },
     },
   };

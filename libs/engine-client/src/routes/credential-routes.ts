@@ -1,0 +1,57 @@
+import {
+  credentialIdentifierSchema,
+  credentialRequestSchema,
+  credentialSchema,
+  deleteCredentialResponseSchema,
+  getCredentialQuerySchema,
+  listCredentialsQuerySchema,
+  listCredentialsResponseSchema,
+} from '../credential-schemas.js';
+import { defineRoute } from './route.js';
+
+export const credentialRoutes = {
+  putCredential: defineRoute({
+    method: 'POST',
+    path: '/api/credentials',
+    summary: 'Create or update a credential; data is encrypted at rest and never answered',
+    origin: 'noetl',
+    tag: 'Credentials',
+    body: credentialRequestSchema,
+    status: 200,
+    response: credentialSchema,
+    errors: { 503: 'Credentials are disabled (CREDENTIALS_KEY is not set)' },
+  }),
+  listCredentials: defineRoute({
+    method: 'GET',
+    path: '/api/credentials',
+    summary: 'List credentials, filtered by type and free text (q) on name and description',
+    origin: 'noetl',
+    tag: 'Credentials',
+    query: listCredentialsQuerySchema,
+    status: 200,
+    response: listCredentialsResponseSchema,
+  }),
+  getCredential: defineRoute({
+    method: 'GET',
+    path: '/api/credentials/:identifier',
+    summary: 'One credential by id or name, without its data (include_data=true is refused)',
+    origin: 'noetl',
+    tag: 'Credentials',
+    params: credentialIdentifierSchema,
+    query: getCredentialQuerySchema,
+    status: 200,
+    response: credentialSchema,
+    errors: { 403: 'include_data=true: data never leaves the engine', 404: 'Credential not found' },
+  }),
+  deleteCredential: defineRoute({
+    method: 'DELETE',
+    path: '/api/credentials/:identifier',
+    summary: 'Delete a credential by id or name',
+    origin: 'noetl',
+    tag: 'Credentials',
+    params: credentialIdentifierSchema,
+    status: 200,
+    response: deleteCredentialResponseSchema,
+    errors: { 404: 'Credential not found' },
+  }),
+} as const;
