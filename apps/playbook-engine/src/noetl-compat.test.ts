@@ -588,8 +588,8 @@ describe.each(['pglite', 'postgres'] as const)('NoETL 2.5 playbooks on the engin
     `;
     const content = `apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: x, path: compat/warned }\n${body}`;
     expect(validatePlaybookText(content).ok).toBe(true);
-    // The engine's registration hands the warnings on (for the REST answer).
-    const { warnings } = await eng.engine.engine.registerChecked(content);
+    // The registration answer carries the warnings (NoETL's answer plus our additive `warnings`).
+    const { warnings = [] } = await eng.client.registerPlaybook(content);
     expect(warnings.map((w) => w.path).sort()).toEqual(
       ['spec', 'workload', 'workflow[0].owner', 'workflow[0].tool.assert', 'workflow[2].step'].sort(),
     );

@@ -82,8 +82,9 @@ export function engineRouter(deps: RouteDeps): Router {
           `resource_type ${body.resource_type} is not supported here; only Playbook`,
         );
       }
-      const record = await engine.register(decodeContent(body.content)).catch(mapError);
+      const { record, warnings } = await engine.registerChecked(decodeContent(body.content)).catch(mapError);
       return {
+        ...(warnings.length > 0 ? { warnings } : {}),
         status: 'success',
         message: `Resource '${record.path}' version '${record.version}' registered.`,
         path: record.path,
