@@ -163,12 +163,13 @@ it('runs the cancel flow: a RUNNING Action is cancelled with its child execution
   await run('CreateLongAction');
   await waitPhase('wait-1', 'READY_TO_RUN');
   expect((await run('RunLongAction')).runAction.status.phase).toBe('RUNNING');
+  // NoETL's `GET /api/executions` answers a bare list; statuses compared in upper case.
   const childStatuses = async () =>
     (
       (await (
         await fetch(`${engine.url}/api/executions?path=examples/long_wait_child`, { headers: engineHeaders })
-      ).json()) as { executions: Array<{ status: string }> }
-    ).executions.map((e) => e.status);
+      ).json()) as Array<{ status: string }>
+    ).map((e) => e.status.toUpperCase());
   // The child is sleeping in its python step when the cancel arrives.
   await waitFor('the waiting child to run', async () => (await childStatuses()).includes('RUNNING'), {
     timeoutMs: 30_000,
