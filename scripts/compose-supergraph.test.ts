@@ -8,7 +8,10 @@ function directiveArgs(node: { directives?: readonly ConstDirectiveNode[] }, nam
     .filter((d) => d.name.value === name)
     .map((d) =>
       Object.fromEntries(
-        (d.arguments ?? []).map((a) => [a.name.value, 'value' in a.value ? String(a.value.value) : undefined]),
+        (d.arguments ?? []).map((a) => [
+          a.name.value,
+          'value' in a.value ? String(a.value.value) : undefined,
+        ]),
       ),
     );
 }
@@ -22,7 +25,9 @@ describe('supergraph composition', () => {
     )!;
 
   it('joins both subgraphs with their routing URLs', () => {
-    expect(sdl).toContain('ASTRONAUTS @join__graph(name: "astronauts", url: "http://localhost:4001/graphql")');
+    expect(sdl).toContain(
+      'ASTRONAUTS @join__graph(name: "astronauts", url: "http://localhost:4001/graphql")',
+    );
     expect(sdl).toContain('MISSIONS @join__graph(name: "missions", url: "http://localhost:4002/graphql")');
   });
 
@@ -36,7 +41,10 @@ describe('supergraph composition', () => {
 
   it('routes every field to the subgraph that resolves it', () => {
     const owner = (typeName: string, field: string) =>
-      directiveArgs(type(typeName).fields!.find((f) => f.name.value === field)!, 'join__field')[0]?.graph;
+      directiveArgs(
+        type(typeName).fields!.find((f) => f.name.value === field)!,
+        'join__field',
+      )[0]?.graph;
     expect(owner('Astronaut', 'name')).toBe('ASTRONAUTS');
     expect(owner('Astronaut', 'missions')).toBe('MISSIONS');
     expect(owner('Query', 'astronaut')).toBe('ASTRONAUTS');

@@ -27,7 +27,11 @@ export function seedSubgraphs(env: Record<string, string | undefined> = process.
       url: env.ASTRONAUTS_URL || 'http://localhost:4001/graphql',
       typeDefs: astronautsTypeDefs,
     },
-    { name: 'missions', url: env.MISSIONS_URL || 'http://localhost:4002/graphql', typeDefs: missionsTypeDefs },
+    {
+      name: 'missions',
+      url: env.MISSIONS_URL || 'http://localhost:4002/graphql',
+      typeDefs: missionsTypeDefs,
+    },
   ];
 }
 

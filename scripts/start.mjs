@@ -10,8 +10,18 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const colors = [36, 35, 33, 32, 34, 91, 92, 93];
 /** Start order: services others call come first. */
-const order = ['astronauts-subgraph', 'missions-subgraph', 'connector-agent', 'playbook-engine', 'federation-router', 'playbook-gateway'];
-const only = (process.env.SWITCHYARD_APPS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const order = [
+  'astronauts-subgraph',
+  'missions-subgraph',
+  'connector-agent',
+  'playbook-engine',
+  'federation-router',
+  'playbook-gateway',
+];
+const only = (process.env.SWITCHYARD_APPS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const apps = readdirSync(join(root, 'apps'))
   .filter((app) => existsSync(join(root, 'apps', app, 'src/main.ts')))
   // The engine starts its own workers unless ENGINE_LOCAL_WORKERS=0.
@@ -33,7 +43,11 @@ function prefixed(name, color, stream, target) {
 }
 
 function run(name, command, args, env, color) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   prefixed(name, color, child.stdout, process.stdout);
   prefixed(name, color, child.stderr, process.stderr);
   children.set(name, child);
@@ -63,7 +77,9 @@ async function stopAll(code = 0) {
   process.exitCode = code;
   const apps = [...children.entries()].filter(([name]) => name !== 'nats');
   for (const [, child] of apps) child.kill('SIGTERM');
-  await Promise.all(apps.map(([, child]) => new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)))));
+  await Promise.all(
+    apps.map(([, child]) => new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)))),
+  );
   children.get('nats')?.kill('SIGTERM');
   if (children.size === 0) process.exit(code);
   setTimeout(() => process.exit(code), 15_000).unref();
@@ -81,7 +97,9 @@ if (!process.env.NATS_URL) {
     console.log(`using the NATS server already listening on 127.0.0.1:${natsPort}`);
   } else {
     if (spawnSync('nats-server', ['--version']).error) {
-      console.error('NATS_URL is unset and nats-server is not installed: install it (Debian: `apt-get install -y nats-server`),');
+      console.error(
+        'NATS_URL is unset and nats-server is not installed: install it (Debian: `apt-get install -y nats-server`),',
+      );
       console.error('or run `docker compose up nats`, or point NATS_URL at a server.');
       process.exit(1);
     }
@@ -94,6 +112,14 @@ if (!process.env.NATS_URL) {
 }
 
 apps.forEach((app, i) =>
-  run(app, process.execPath, ['--import', 'tsx', '--conditions=@switchyard/source', join('apps', app, 'src/main.ts')], env, colors[i % colors.length]),
+  run(
+    app,
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@switchyard/source', join('apps', app, 'src/main.ts')],
+    env,
+    colors[i % colors.length],
+  ),
 );
-console.log(`started ${apps.join(', ')}${env.NATS_URL ? ` (NATS ${env.NATS_URL})` : ''}; Ctrl-C stops everything`);
+console.log(
+  `started ${apps.join(', ')}${env.NATS_URL ? ` (NATS ${env.NATS_URL})` : ''}; Ctrl-C stops everything`,
+);

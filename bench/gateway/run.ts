@@ -20,7 +20,6 @@ import { connect } from '@nats-io/transport-node';
 import WebSocket from 'ws';
 import { startChildApp, startNats, waitFor } from '@switchyard/testing';
 
-
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION_S = Number(process.env.DURATION_S ?? 8);

@@ -15,7 +15,10 @@ afterAll(() => subgraph.service.shutdown());
 
 describe('astronauts subgraph', () => {
   it('answers astronaut(id) and null for an unknown id', async () => {
-    const res = await postGraphQL(url, '{ a: astronaut(id: "16") { id name } b: astronaut(id: "999") { id } }');
+    const res = await postGraphQL(
+      url,
+      '{ a: astronaut(id: "16") { id name } b: astronaut(id: "999") { id } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ a: { id: '16', name: 'Neil A. Armstrong' }, b: null });
   });

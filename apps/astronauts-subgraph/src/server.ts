@@ -1,4 +1,8 @@
-import { createSubgraphService, type SubgraphRuntimeOptions, type SubgraphService } from '@switchyard/subgraph-kit';
+import {
+  createSubgraphService,
+  type SubgraphRuntimeOptions,
+  type SubgraphService,
+} from '@switchyard/subgraph-kit';
 import { AstronautStore } from './astronaut-store.js';
 import { createResolvers } from './resolvers.js';
 import { typeDefs } from './schema.js';

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@switchyard/service-kit';
 
 /** Variables a local worker inherits from the engine; nothing else (no database URL, no keys, no engine token). */
-const INHERITED = /^(PATH|LANG|LC_[A-Z]+|TZ|NODE_ENV|NODE_OPTIONS|PYTHON_[A-Z_]+|HTTP_TOOL_[A-Z_]+|POSTGRES_TOOL_[A-Z_]+|WORKER_[A-Z_]+|OTEL_[A-Z_]+)$/;
+const INHERITED =
+  /^(PATH|LANG|LC_[A-Z]+|TZ|NODE_ENV|NODE_OPTIONS|PYTHON_[A-Z_]+|HTTP_TOOL_[A-Z_]+|POSTGRES_TOOL_[A-Z_]+|WORKER_[A-Z_]+|OTEL_[A-Z_]+)$/;
 
 /** The worker's entry next to this app: its TypeScript source when the engine runs from source, else its build. */
 function workerCommand(): { args: string[] } {

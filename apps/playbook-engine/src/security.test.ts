@@ -140,7 +140,9 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
   ];
 
   it.each(templateAttacks)('template %s fails with a template error', async (template) => {
-    const detail = await attack(`  - step: start\n    tool: { kind: noop, result: ${JSON.stringify(template)} }\n`);
+    const detail = await attack(
+      `  - step: start\n    tool: { kind: noop, result: ${JSON.stringify(template)} }\n`,
+    );
     expect(detail.status).toBe('FAILED');
     expect(detail.error).toMatch(/template|undefined|unsafe|not safely|attribute/i);
     expect(JSON.stringify(detail)).not.toMatch(/uid=\d+|PATH=|\/usr\/bin/);
@@ -214,7 +216,9 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
   });
 
   it('postgres: no step without a credential, never the engine database, statement timeout on the one it names', async () => {
-    const bare = await attack(`  - step: start\n    tool: { kind: postgres, query: "SELECT * FROM credentials" }\n`);
+    const bare = await attack(
+      `  - step: start\n    tool: { kind: postgres, query: "SELECT * FROM credentials" }\n`,
+    );
     expect(bare.status).toBe('FAILED');
     expect(bare.error).toMatch(/credential/i);
     const sleepy = await attack(
@@ -286,7 +290,8 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
       [
         '/api/catalog/register',
         JSON.stringify({
-          content: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: x/nul }\nworkflow:\n  - step: start\n    desc: "a\u0000b"\n',
+          content:
+            'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: x/nul }\nworkflow:\n  - step: start\n    desc: "a\u0000b"\n',
           resource_type: 'Playbook',
         }),
         400,
@@ -294,7 +299,8 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
       [
         '/api/catalog/register',
         JSON.stringify({
-          content: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: ../../etc/passwd }\nworkflow:\n  - step: start\n',
+          content:
+            'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: ../../etc/passwd }\nworkflow:\n  - step: start\n',
           resource_type: 'Playbook',
         }),
         400,

@@ -5,7 +5,10 @@ import type { EngineConfig } from './config.js';
 
 /** Starts the sandboxed Jinja2 template engine the runner renders with (see docs/templates.md). */
 export function startTemplates(
-  config: Pick<EngineConfig, 'TEMPLATE_HELPERS' | 'TEMPLATE_TIMEOUT_MS' | 'TEMPLATE_MAX_OUTPUT_BYTES' | 'TEMPLATE_MEMORY_BYTES'>,
+  config: Pick<
+    EngineConfig,
+    'TEMPLATE_HELPERS' | 'TEMPLATE_TIMEOUT_MS' | 'TEMPLATE_MAX_OUTPUT_BYTES' | 'TEMPLATE_MEMORY_BYTES'
+  >,
 ): Promise<TemplateEngine> {
   return TemplateEngine.start({
     poolSize: config.TEMPLATE_HELPERS,
@@ -57,8 +60,14 @@ export async function templateProblems(templates: TemplateEngine, playbook: Play
     collectStrings(tool, `workbook[${i}] (task "${task.name}").tool`, templatesAt);
   });
   const [plain, conditions] = await Promise.all([
-    templates.validate(templatesAt.map((l) => l.text), 'template'),
-    templates.validate(conditionsAt.map((l) => l.text), 'condition'),
+    templates.validate(
+      templatesAt.map((l) => l.text),
+      'template',
+    ),
+    templates.validate(
+      conditionsAt.map((l) => l.text),
+      'condition',
+    ),
   ]);
   return [
     ...plain.map((p) => ({ path: templatesAt[p.index]!.path, message: p.message })),

@@ -30,12 +30,20 @@ export function createToolInvoker(options: {
       return dispatcher.dispatch({ ...call, kind: call.kind }, credential);
     }
     if (call.kind === 'auth' && !AUTH_PLAYBOOK_PATHS.includes(call.path)) {
-      throw new StepConfigError(`the auth tool runs only in the engine's own auth playbooks, not in "${call.path}"`);
+      throw new StepConfigError(
+        `the auth tool runs only in the engine's own auth playbooks, not in "${call.path}"`,
+      );
     }
     const handler = CONTROL_PLANE_TOOLS[call.kind as keyof typeof CONTROL_PLANE_TOOLS];
     if (!handler) throw new StepConfigError(`unknown tool kind "${call.kind}"`);
     return handler(
-      { config: call.config, args: call.args, step: call.step, executionId: call.executionId, signal: call.signal },
+      {
+        config: call.config,
+        args: call.args,
+        step: call.step,
+        executionId: call.executionId,
+        signal: call.signal,
+      },
       options.runtime,
     );
   };

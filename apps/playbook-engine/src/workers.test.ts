@@ -14,7 +14,12 @@ const workers: ChildApp[] = [];
 async function startWorker(): Promise<ChildApp> {
   const worker = await startChildApp({
     app: 'playbook-worker',
-    env: { NATS_URL: nats.url, HTTP_TOOL_ALLOW: '127.0.0.1', WORKER_HEARTBEAT_MS: '200', WORKER_CONCURRENCY: '4' },
+    env: {
+      NATS_URL: nats.url,
+      HTTP_TOOL_ALLOW: '127.0.0.1',
+      WORKER_HEARTBEAT_MS: '200',
+      WORKER_CONCURRENCY: '4',
+    },
   });
   workers.push(worker);
   return worker;
@@ -53,9 +58,7 @@ describe('workers', () => {
             loop: { in: "{{ range(40) | list }}", iterator: n, mode: parallel }
             tool: { kind: http, url: "${server.url}/item/{{ n }}" }
       `);
-      const runs = await Promise.all(
-        [1, 2, 3].map(() => eng.client.runPlaybook({ path: 't/fanout' })),
-      );
+      const runs = await Promise.all([1, 2, 3].map(() => eng.client.runPlaybook({ path: 't/fanout' })));
       for (const run of runs) {
         await eng.engine.engine.settle(run.execution_id);
         expect((await eng.client.getExecutionStatus(run.execution_id)).status).toBe('COMPLETED');

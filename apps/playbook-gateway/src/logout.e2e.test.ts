@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import {
-  postGraphQL,
-  startChildApp,
-  startNats,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
+import { postGraphQL, startChildApp, startNats, type ChildApp, type TestNats } from '@switchyard/testing';
 import { parseGatewayEnv } from './config.js';
 import { createGatewayService, type GatewayService } from './server.js';
 import { collect, wsClient } from './test-fixtures/graphql-ws-client.js';

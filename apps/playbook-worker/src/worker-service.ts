@@ -50,7 +50,10 @@ export async function createWorkerService(
   const ready = (async () => {
     while (!closed) {
       try {
-        nc = await connectNats(config.NATS_URL, { name: `playbook-worker ${workerId}`, waitOnFirstConnect: true });
+        nc = await connectNats(config.NATS_URL, {
+          name: `playbook-worker ${workerId}`,
+          waitOnFirstConnect: true,
+        });
         worker = await startStepWorker({
           nc,
           workerId,

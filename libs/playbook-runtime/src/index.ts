@@ -19,5 +19,11 @@ export { ensureStepStream } from './step-stream.js';
 export { StepDispatcher, StepCallError, WorkerLostError } from './step-dispatcher.js';
 export type { ResolvedCredential, StepDispatcherOptions } from './step-dispatcher.js';
 export { startStepWorker } from './step-worker.js';
-export type { CodedError, StepCredential, StepExecutor, StepWorker, StepWorkerOptions } from './step-worker.js';
+export type {
+  CodedError,
+  StepCredential,
+  StepExecutor,
+  StepWorker,
+  StepWorkerOptions,
+} from './step-worker.js';
 export { redactSecrets, isSecretKey, REDACTED } from './redact.js';

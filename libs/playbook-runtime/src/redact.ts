@@ -18,7 +18,8 @@ export function redactSecrets<T>(value: T, depth = 0): T {
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1)) as T;
   let copy: Record<string, unknown> | undefined;
   for (const [key, inner] of Object.entries(value)) {
-    const next = isSecretKey(key) && inner !== null && inner !== '' ? REDACTED : redactSecrets(inner, depth + 1);
+    const next =
+      isSecretKey(key) && inner !== null && inner !== '' ? REDACTED : redactSecrets(inner, depth + 1);
     if (next !== inner) {
       copy ??= { ...(value as Record<string, unknown>) };
       copy[key] = next;

@@ -162,7 +162,8 @@ export class StepDispatcher {
       return { ok: false, error: 'unknown step command' };
     const name = entry.command.credential;
     if (!name) return { ok: false, error: 'this step names no credential' };
-    if (entry.credentialSent) return { ok: false, error: 'the credential was already handed out for this step' };
+    if (entry.credentialSent)
+      return { ok: false, error: 'the credential was already handed out for this step' };
     entry.credentialSent = true;
     try {
       return { ok: true, credential: await this.options.resolveCredential(name, entry.command.executionId) };
@@ -236,11 +237,17 @@ export class StepDispatcher {
     call.signal.addEventListener('abort', onAbort, { once: true });
     try {
       try {
-        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), { msgID: commandId, timeout: 5_000 });
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), {
+          msgID: commandId,
+          timeout: 5_000,
+        });
       } catch {
         // The queue may be gone with a NATS restart: create it and try once more.
         await ensureStepStream(this.options.nc);
-        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), { msgID: commandId, timeout: 5_000 });
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), {
+          msgID: commandId,
+          timeout: 5_000,
+        });
       }
     } catch (error) {
       this.pending.delete(commandId);

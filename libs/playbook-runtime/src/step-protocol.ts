@@ -86,7 +86,10 @@ export const credentialReplySchema = z.union([
 export type CredentialReply = z.infer<typeof credentialReplySchema>;
 
 /** The token that lets a worker report one command: HMAC-SHA256 over the command's identity. */
-export function commandToken(secret: Buffer, command: Pick<StepCommand, 'commandId' | 'executionId' | 'step' | 'attempt'>): string {
+export function commandToken(
+  secret: Buffer,
+  command: Pick<StepCommand, 'commandId' | 'executionId' | 'step' | 'attempt'>,
+): string {
   return createHmac('sha256', secret)
     .update(`${command.commandId}\u0000${command.executionId}\u0000${command.step}\u0000${command.attempt}`)
     .digest('base64url');

@@ -6,7 +6,10 @@ import { STEP_COMMAND_SUBJECT, STEP_STREAM, STEP_WORKER_CONSUMER } from './step-
  * Creates (or finds) the step-command work queue and the workers' shared durable consumer. Commands live in
  * memory only: a command can carry rendered arguments, which are not written to NATS's disk.
  */
-export async function ensureStepStream(nc: NatsConnection, options: { ackWaitMs?: number } = {}): Promise<void> {
+export async function ensureStepStream(
+  nc: NatsConnection,
+  options: { ackWaitMs?: number } = {},
+): Promise<void> {
   const jsm = await jetstreamManager(nc);
   try {
     await jsm.streams.info(STEP_STREAM);

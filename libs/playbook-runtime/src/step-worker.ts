@@ -54,7 +54,11 @@ export interface StepWorker {
 
 const RECENT_CANCELS = 1_000;
 
-type ReplyBody = WorkerReply extends infer R ? (R extends unknown ? Omit<R, 'commandId' | 'token'> : never) : never;
+type ReplyBody = WorkerReply extends infer R
+  ? R extends unknown
+    ? Omit<R, 'commandId' | 'token'>
+    : never
+  : never;
 
 /**
  * A worker's side of the step-command protocol: pulls commands from the shared work queue (never more than it
@@ -117,7 +121,10 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
         return;
       } catch (error) {
         if (Date.now() > giveUpAt || nc.isClosed()) {
-          logger.warn({ err: error, commandId: command.commandId }, 'could not deliver a step result; the engine is gone');
+          logger.warn(
+            { err: error, commandId: command.commandId },
+            'could not deliver a step result; the engine is gone',
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * (attempt + 1))));
@@ -151,7 +158,10 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     running.set(command.commandId, controller);
     reply(command, { type: 'started', workerId: options.workerId });
     const heartbeat = setInterval(() => reply(command, { type: 'heartbeat' }), heartbeatMs);
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(Math.max(1, command.deadline - Date.now()))]);
+    const signal = AbortSignal.any([
+      controller.signal,
+      AbortSignal.timeout(Math.max(1, command.deadline - Date.now())),
+    ]);
     try {
       const credential = await fetchCredential(command);
       const result = await options.execute(command, { signal, ...(credential ? { credential } : {}) });
@@ -159,7 +169,10 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
       options.onOutcome?.(command.kind, 'ok');
     } catch (error) {
       const coded = error as CodedError;
-      const text = signal.aborted && !(error instanceof Error && coded.code) ? `stopped: ${String((signal.reason as Error)?.message ?? 'timeout')}` : (error as Error).message;
+      const text =
+        signal.aborted && !(error instanceof Error && coded.code)
+          ? `stopped: ${String((signal.reason as Error)?.message ?? 'timeout')}`
+          : (error as Error).message;
       await reply(command, {
         type: 'result',
         ok: false,
@@ -188,7 +201,10 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     try {
       await message.ackAck();
     } catch (error) {
-      logger.warn({ err: error, commandId: command.commandId }, 'could not acknowledge a step command; left for redelivery');
+      logger.warn(
+        { err: error, commandId: command.commandId },
+        'could not acknowledge a step command; left for redelivery',
+      );
       return;
     }
     const task = run(command).catch((error: unknown) => logger.error({ err: error }, 'step command failed'));

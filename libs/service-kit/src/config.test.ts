@@ -24,7 +24,9 @@ describe('parseEnv', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    expect(message).toBe('Invalid environment variable PORT: expected a port number from 0 to 65535, got "eighty"');
+    expect(message).toBe(
+      'Invalid environment variable PORT: expected a port number from 0 to 65535, got "eighty"',
+    );
     expect(message).not.toContain('\n');
   });
 

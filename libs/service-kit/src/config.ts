@@ -63,13 +63,7 @@ export const envVar = {
   url: (fallback: string) => z.url().default(fallback).describe('a URL such as http://host:port'),
   optionalUrl: () => z.url().optional().describe('a URL such as http://host:port'),
   int: (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-    z.coerce
-      .number()
-      .int()
-      .min(min)
-      .max(max)
-      .default(fallback)
-      .describe(`an integer from ${min} to ${max}`),
+    z.coerce.number().int().min(min).max(max).default(fallback).describe(`an integer from ${min} to ${max}`),
   bool: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -103,7 +103,9 @@ describe('createService', () => {
   it('exposes Prometheus metrics with request counts by route', async () => {
     await fetch(`${base}/teapot`);
     const text = await (await fetch(`${base}/metrics`)).text();
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/teapot",status="418",service="kit-test"\} \d+/);
+    expect(text).toMatch(
+      /http_requests_total\{method="GET",route="\/teapot",status="418",service="kit-test"\} \d+/,
+    );
     expect(text).toContain('http_request_duration_seconds_bucket');
     expect(text).toContain('process_cpu_user_seconds_total');
   });

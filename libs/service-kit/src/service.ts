@@ -105,11 +105,16 @@ export function createService(options: ServiceOptions): Service {
         return id;
       },
       serializers: {
-        req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id?: unknown; method?: string; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+        }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
   app.use(metrics.middleware);
@@ -140,7 +145,9 @@ export function createService(options: ServiceOptions): Service {
   });
 
   if (options.parseJson !== false) {
-    app.use(express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+    app.use(
+      express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }),
+    );
   }
 
   const server = createServer(app);

@@ -61,7 +61,9 @@ export async function startChildApp(options: StartChildAppOptions): Promise<Chil
     ]);
   } catch (error) {
     await proc.stop('SIGKILL');
-    throw new Error(`${options.app ?? entry} did not start: ${(error as Error).message}\n${proc.output().slice(-4000)}`);
+    throw new Error(
+      `${options.app ?? entry} did not start: ${(error as Error).message}\n${proc.output().slice(-4000)}`,
+    );
   }
   return { url, port, process: proc, stop: (signal = 'SIGTERM') => proc.stop(signal) };
 }

@@ -221,7 +221,11 @@ export class ActionStore {
     return rows[0] && typeInstanceOf(rows[0]);
   }
 
-  async typeInstances(filter: { path?: string; revision?: string; created_by?: string }): Promise<TypeInstance[]> {
+  async typeInstances(filter: {
+    path?: string;
+    revision?: string;
+    created_by?: string;
+  }): Promise<TypeInstance[]> {
     const { clause, params } = whereEquals({
       type_path: filter.path,
       type_revision: filter.revision,

@@ -218,6 +218,8 @@ describe('auth playbooks against a local JWKS', () => {
       await dev.stop();
     }
     // Without dev mode the endpoint does not exist.
-    expect((await fetch(`${eng.url}/api/auth/dev/token`, { method: 'POST', headers: eng.headers })).status).toBe(404);
+    expect(
+      (await fetch(`${eng.url}/api/auth/dev/token`, { method: 'POST', headers: eng.headers })).status,
+    ).toBe(404);
   });
 });

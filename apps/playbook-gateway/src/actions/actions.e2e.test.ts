@@ -378,7 +378,9 @@ describe('Actions over GraphQL', () => {
     ]);
     const parent = running.status.runner!.status.executionId;
     // NoETL's GET /api/executions: a bare list.
-    const list = (await (await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })).json()) as Array<{
+    const list = (await (
+      await fetch(`${engine.url}/api/executions?limit=100`, { headers: engineHeaders })
+    ).json()) as Array<{
       execution_id: string;
       parent_execution_id: string | null;
       status: string;

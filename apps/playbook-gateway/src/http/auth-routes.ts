@@ -148,7 +148,8 @@ export function authRoutes(options: AuthRoutesOptions): Router {
     const token = parsed.data.session_token ?? extractSessionToken(req.headers)?.token;
     if (!token) {
       res.status(400).json({
-        error: 'session_token is required (in the body, Authorization: Bearer, X-Session-Token or the cookie)',
+        error:
+          'session_token is required (in the body, Authorization: Bearer, X-Session-Token or the cookie)',
       });
       return;
     }
