@@ -29,7 +29,7 @@ beforeAll(async () => {
   nats = await startNats();
   eng = await startEngine({
     natsUrl: nats.url,
-    env: { ENGINE_LOCAL_WORKERS: '0', WORKER_HEARTBEAT_TIMEOUT_MS: '1500' },
+    env: { ENGINE_LOCAL_WORKERS: '0', WORKER_HEARTBEAT_TIMEOUT_MS: '5000' },
   });
 }, 120_000);
 
