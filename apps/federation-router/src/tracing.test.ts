@@ -1,7 +1,13 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { setupTracing } from '@switchyard/service-kit';
-import { startChildApp, startOtlpReceiver, waitFor, type ChildApp, type OtlpReceiver } from '@switchyard/testing';
+import {
+  startChildApp,
+  startOtlpReceiver,
+  waitFor,
+  type ChildApp,
+  type OtlpReceiver,
+} from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRouterConfig } from './config.js';
 import { createRouterService, type RouterService } from './server.js';
@@ -63,10 +69,14 @@ describe('tracing through the router', () => {
     expect(fetches.length).toBeGreaterThanOrEqual(2);
     const fetchIds = new Set(fetches.map((s) => s.spanContext().spanId));
 
-    await waitFor('both subgraphs to export their spans', async () => {
-      const services = new Set(receiver.spans.filter((s) => s.traceId === traceId).map((s) => s.service));
-      return services.has('astronauts-subgraph') && services.has('missions-subgraph');
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'both subgraphs to export their spans',
+      async () => {
+        const services = new Set(receiver.spans.filter((s) => s.traceId === traceId).map((s) => s.service));
+        return services.has('astronauts-subgraph') && services.has('missions-subgraph');
+      },
+      { timeoutMs: 15_000 },
+    );
     const remote = receiver.spans.filter((s) => s.traceId === traceId && s.kind === 2);
     expect(remote.length).toBeGreaterThanOrEqual(2);
     // Each subgraph's server span is a child of one of the router's subgraph fetches.

@@ -37,7 +37,9 @@ let targetUrl: string;
 
 beforeAll(async () => {
   [nats, jwks, receiver] = await Promise.all([startNats(), startJwksServer(), startOtlpReceiver()]);
-  target = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  target = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'),
+  );
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
   targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/step`;
   engine = await startChildApp({
@@ -82,7 +84,9 @@ describe('tracing gateway → engine → worker → event delivery', () => {
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth0_token: await jwks.sign({ sub: 'user-trace', email: 'trace@example.com' }) }),
+      body: JSON.stringify({
+        auth0_token: await jwks.sign({ sub: 'user-trace', email: 'trace@example.com' }),
+      }),
     });
     const session = ((await login.json()) as { session_token: string }).session_token;
 
@@ -96,7 +100,8 @@ describe('tracing gateway → engine → worker → event delivery', () => {
         'x-request-id': 'trace-run-1',
       },
       body: JSON.stringify({
-        query: 'mutation Run($name: String!, $variables: JSON) { executePlaybook(name: $name, variables: $variables) { id } }',
+        query:
+          'mutation Run($name: String!, $variables: JSON) { executePlaybook(name: $name, variables: $variables) { id } }',
         variables: { name: 'examples/http_case', variables: { url: targetUrl } },
       }),
     });

@@ -91,7 +91,10 @@ export async function withSpan<T>(
   const parent = options.parent ?? context.active();
   return tracer.startActiveSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+    },
     parent,
     async (span) => {
       try {
@@ -108,7 +111,10 @@ export async function withSpan<T>(
 }
 
 /** Writes `traceparent` (and `baggage`) of the active context into `carrier`, e.g. outgoing HTTP headers. */
-export function injectHeaders<C extends Record<string, string>>(carrier: C, from: Context = context.active()): C {
+export function injectHeaders<C extends Record<string, string>>(
+  carrier: C,
+  from: Context = context.active(),
+): C {
   propagation.inject(from, carrier);
   return carrier;
 }

@@ -46,7 +46,10 @@ interface ExportRequest {
 }
 
 const valueOf = (v: AnyValue | undefined): unknown =>
-  v?.stringValue ?? (v?.intValue !== undefined ? Number(v.intValue) : undefined) ?? v?.boolValue ?? v?.doubleValue;
+  v?.stringValue ??
+  (v?.intValue !== undefined ? Number(v.intValue) : undefined) ??
+  v?.boolValue ??
+  v?.doubleValue;
 
 const attributesOf = (list: KeyValue[] | undefined): Record<string, unknown> =>
   Object.fromEntries((list ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
