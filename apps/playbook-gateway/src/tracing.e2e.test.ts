@@ -141,5 +141,6 @@ describe('tracing gateway → engine → worker → event delivery', () => {
     expect(engineServer?.attributes['request.id']).toBe('trace-run-1');
     const step = remote.find((s) => s.service === 'playbook-worker' && s.name.startsWith('worker step '));
     expect(step?.attributes['switchyard.execution.id']).toBe(id);
+    expect(step?.attributes['request.id']).toBe('trace-run-1');
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { contextFromHeaders } from '@switchyard/execution-events';
 import {
   credentialReplySchema,
@@ -55,6 +55,12 @@ export interface StepWorker {
 }
 
 const RECENT_CANCELS = 1_000;
+
+/** The request id the engine's request carried as baggage, as a span attribute. */
+function requestIdAttribute(ctx: Context): Record<string, string> {
+  const id = propagation.getBaggage(ctx)?.getEntry('request.id')?.value;
+  return id === undefined ? {} : { 'request.id': id };
+}
 
 type ReplyBody = WorkerReply extends infer R ? (R extends unknown ? Omit<R, 'commandId' | 'token'> : never) : never;
 
@@ -156,6 +162,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
           'switchyard.step': command.step,
           'switchyard.step.kind': command.kind,
           'switchyard.step.attempt': command.attempt,
+          ...requestIdAttribute(parent),
         },
       },
       parent,
