@@ -79,16 +79,18 @@ afterAll(async () => {
   await Promise.all([jwks?.close(), nats?.stop(), receiver?.close()]);
 });
 
+async function sessionFor(sub: string): Promise<string> {
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth0_token: await jwks.sign({ sub, email: `${sub}@example.com` }) }),
+  });
+  return ((await login.json()) as { session_token: string }).session_token;
+}
+
 describe('tracing gateway → engine → worker → event delivery', () => {
   it('keeps one trace from the executePlaybook request to the delivered events', async () => {
-    const login = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth0_token: await jwks.sign({ sub: 'user-trace', email: 'trace@example.com' }),
-      }),
-    });
-    const session = ((await login.json()) as { session_token: string }).session_token;
+    const session = await sessionFor('user-trace');
 
     const traceId = '5b8efff798038103d269b633813fc60c';
     const res = await fetch(`${url}/graphql`, {
@@ -142,5 +144,37 @@ describe('tracing gateway → engine → worker → event delivery', () => {
     const step = remote.find((s) => s.service === 'playbook-worker' && s.name.startsWith('worker step '));
     expect(step?.attributes['switchyard.execution.id']).toBe(id);
     expect(step?.attributes['request.id']).toBe('trace-run-1');
+  }, 60_000);
+
+  it('gives a mutation sent over the WebSocket its own trace, which the engine and the worker join', async () => {
+    const session = await sessionFor('user-trace-ws');
+    const client = wsClient(url, { sessionToken: session });
+    const ran = await collect<{ executePlaybook: { id: string } }>(
+      client,
+      `mutation RunOverSocket { executePlaybook(name: "examples/http_case", variables: { url: "${targetUrl}" }) { id } }`,
+    );
+    expect(ran.error).toBeUndefined();
+    const id = ran.results[0]!.data!.executePlaybook.id;
+    const done = await collect<{ executionEvents: { type: string } }>(
+      client,
+      `subscription { executionEvents(executionId: "${id}") { type } }`,
+    );
+    await client.dispose();
+    expect(done.results.at(-1)?.data?.executionEvents.type).toBe('playbook.completed');
+
+    const operation = exporter.getFinishedSpans().find((s) => s.name === 'playbook-gateway ws RunOverSocket');
+    expect(operation).toBeDefined();
+    const traceId = operation!.spanContext().traceId;
+    await waitFor(
+      "the worker's step span in the operation's trace",
+      async () =>
+        receiver.spans.some(
+          (s) =>
+            s.traceId === traceId &&
+            s.service === 'playbook-worker' &&
+            s.attributes['switchyard.execution.id'] === id,
+        ),
+      { timeoutMs: 20_000 },
+    );
   }, 60_000);
 });
