@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isTerminalStatus } from '@switchyard/execution-events';
+import { isTerminalStatus, rememberExecutionTrace } from '@switchyard/execution-events';
 import type { Problem } from '@switchyard/engine-client';
 import type {
   CancelOutcome as CancelResponse,
@@ -208,6 +208,7 @@ export class Engine {
     const record = await this.resolve(input);
     const playbook = this.playbookOf(record);
     const executionId = newExecutionId();
+    rememberExecutionTrace(executionId);
     const args = input.args ?? {};
     const child = input.parentExecutionId !== undefined;
     // Children run where their parent waits for them; top-level executions go through the queue when there is one.

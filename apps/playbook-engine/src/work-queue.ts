@@ -7,6 +7,8 @@ import {
   StorageType,
   type ConsumerMessages,
 } from '@nats-io/jetstream';
+import { context } from '@opentelemetry/api';
+import { contextFromHeaders, rememberExecutionTrace, traceHeaders } from '@switchyard/execution-events';
 import type { Logger } from '@switchyard/service-kit';
 
 export const WORK_STREAM = 'PLAYBOOK_WORK';
@@ -82,8 +84,11 @@ export async function openWorkQueue(options: {
         if (closed) batch.stop();
         for await (const message of batch) {
           const executionId = message.string();
+          // The execution continues the trace of the request that queued it.
+          const traced = contextFromHeaders(message.headers, context.active());
+          rememberExecutionTrace(executionId, traced);
           try {
-            await options.handle(executionId);
+            await context.with(traced, () => options.handle(executionId));
           } catch (error) {
             logger.error({ err: error, executionId }, 'cannot start a queued execution');
           }
@@ -99,7 +104,8 @@ export async function openWorkQueue(options: {
 
   return {
     async publish(executionId) {
-      await js.publish(WORK_SUBJECT, executionId, { timeout: 2_000 });
+      const headers = traceHeaders();
+      await js.publish(WORK_SUBJECT, executionId, { timeout: 2_000, ...(headers ? { headers } : {}) });
     },
     async close() {
       closed = true;

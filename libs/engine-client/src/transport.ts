@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { EngineError } from './errors.js';
@@ -60,6 +61,9 @@ export function createEngineTransport(options: EngineClientOptions) {
     const url = new URL(path, base);
     // Serialised before the request: a body that cannot be serialised is the caller's problem, not the engine's.
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    // The caller's trace (and request id, as baggage) continues in the engine.
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -70,6 +74,7 @@ export function createEngineTransport(options: EngineClientOptions) {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...traceHeaders,
           ...options.headers,
           ...opts.headers,
         },

@@ -33,3 +33,11 @@ export { connectNats } from './connection.js';
 export type { NatsConnection } from './connection.js';
 export { parseNatsServers, redactNatsUrl } from './nats-url.js';
 export type { NatsServerSettings } from './nats-url.js';
+export {
+  traceHeaders,
+  contextFromHeaders,
+  rememberExecutionTrace,
+  executionTraceOf,
+  setEventTrace,
+  eventTraceOf,
+} from './trace-headers.js';

@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type PubAck } from '@nats-io/jetstream';
 import { encodeExecutionEvent, executionEventSchema, type ExecutionEvent } from './types.js';
 import { executionSubject } from './subjects.js';
+import { executionTraceOf, traceHeaders } from './trace-headers.js';
 
 export interface EventPublisherOptions {
   prefix?: string;
@@ -29,6 +30,7 @@ export function createEventPublisher(
       return js.publish(executionSubject(valid.executionId, options.prefix), encodeExecutionEvent(valid), {
         msgID: valid.eventId,
         timeout: options.timeoutMs ?? 5_000,
+        headers: traceHeaders(executionTraceOf(valid.executionId)),
       });
     },
   };

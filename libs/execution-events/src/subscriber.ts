@@ -3,6 +3,7 @@ import { DeliverPolicy, jetstream, type Consumer, type ConsumerMessages } from '
 import { ensureExecutionStream } from './stream.js';
 import { decodeExecutionEvent, isTerminalEvent, type ExecutionEvent } from './types.js';
 import { EXECUTION_STREAM, executionSubject } from './subjects.js';
+import { contextFromHeaders, setEventTrace } from './trace-headers.js';
 
 export interface SubscribeExecutionOptions {
   /** First event seq to deliver (per-execution `seq`, from 1). Default 1. */
@@ -70,6 +71,7 @@ export async function* subscribeExecutionEvents(
         continue; // not an execution event: ignore
       }
       if (event.executionId !== executionId) continue;
+      if (message.headers) setEventTrace(event, contextFromHeaders(message.headers));
       if (isTerminalEvent(event))
         terminalSeq = terminalSeq === undefined ? event.seq : Math.min(terminalSeq, event.seq);
       if (event.seq >= next && !pending.has(event.seq)) pending.set(event.seq, event);

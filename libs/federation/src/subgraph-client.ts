@@ -1,3 +1,4 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Pool } from 'undici';
 
 export interface SubgraphRequest {
@@ -78,7 +79,28 @@ export class SubgraphClients {
   fetcher(url: string): SubgraphFetcher {
     const parsed = new URL(url);
     const path = `${parsed.pathname}${parsed.search}`;
+    const send = this.send(url, parsed, path);
+    return (request, options) =>
+      trace.getTracer('@switchyard/federation').startActiveSpan(
+        `subgraph ${parsed.host}${parsed.pathname}`,
+        { kind: SpanKind.CLIENT, attributes: { 'server.address': parsed.host, 'url.full': url } },
+        async (span) => {
+          try {
+            return await send(request, options);
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      );
+  }
+
+  private send(url: string, parsed: URL, path: string): SubgraphFetcher {
     return async (request, options) => {
+      const traceHeaders: Record<string, string> = {};
+      propagation.inject(context.active(), traceHeaders);
       const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? 30_000;
       const signal = options.signal
         ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
@@ -90,6 +112,7 @@ export class SubgraphClients {
           path,
           headers: {
             ...options.headers,
+            ...traceHeaders,
             'content-type': 'application/json',
             accept: 'application/graphql-response+json, application/json',
           },

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { MsgHdrs, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { traceHeaders } from '@switchyard/execution-events';
 import { StepConfigError } from './runner.js';
 import {
   commandToken,
@@ -62,6 +63,8 @@ interface Pending {
   workerId?: string;
   lastSeen: number;
   credentialSent: boolean;
+  /** The trace context of the step, sent with the command (again on a re-queue). */
+  headers?: MsgHdrs;
 }
 
 /**
@@ -200,6 +203,7 @@ export class StepDispatcher {
         await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(entry.command), {
           msgID: entry.command.commandId,
           timeout: 5_000,
+          ...(entry.headers ? { headers: entry.headers } : {}),
         });
       }
     } catch (error) {
@@ -224,9 +228,18 @@ export class StepDispatcher {
       token: commandToken(this.secret, identity),
     };
     if (call.signal.aborted) throw new Error('the step was stopped before it was sent to a worker');
+    const headers = traceHeaders();
     const result = new Promise<unknown>((resolve, reject) => {
-      this.pending.set(commandId, { command, resolve, reject, lastSeen: Date.now(), credentialSent: false });
+      this.pending.set(commandId, {
+        command,
+        resolve,
+        reject,
+        lastSeen: Date.now(),
+        credentialSent: false,
+        ...(headers ? { headers } : {}),
+      });
     });
+    const sendOptions = { msgID: commandId, timeout: 5_000, ...(headers ? { headers } : {}) };
     const onAbort = () => {
       const entry = this.pending.get(commandId);
       if (!entry) return;
@@ -237,17 +250,11 @@ export class StepDispatcher {
     call.signal.addEventListener('abort', onAbort, { once: true });
     try {
       try {
-        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), {
-          msgID: commandId,
-          timeout: 5_000,
-        });
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), sendOptions);
       } catch {
         // The queue may be gone with a NATS restart: create it and try once more.
         await ensureStepStream(this.options.nc);
-        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), {
-          msgID: commandId,
-          timeout: 5_000,
-        });
+        await this.js.publish(STEP_COMMAND_SUBJECT, encodeJson(command), sendOptions);
       }
     } catch (error) {
       this.pending.delete(commandId);

@@ -1,6 +1,16 @@
 import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import { contextFromHeaders } from '@switchyard/execution-events';
+import {
   credentialReplySchema,
   decodeJson,
   encodeJson,
@@ -53,6 +63,12 @@ export interface StepWorker {
 }
 
 const RECENT_CANCELS = 1_000;
+
+/** The request id the engine's request carried as baggage, as a span attribute. */
+function requestIdAttribute(ctx: Context): Record<string, string> {
+  const id = propagation.getBaggage(ctx)?.getEntry('request.id')?.value;
+  return id === undefined ? {} : { 'request.id': id };
+}
 
 type ReplyBody = WorkerReply extends infer R
   ? R extends unknown
@@ -149,7 +165,32 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
     return parsed.credential;
   };
 
-  const run = async (command: StepCommand): Promise<void> => {
+  /** Runs a command inside a consumer span that continues the trace its message carried. */
+  const runTraced = (command: StepCommand, parent: Context): Promise<void> =>
+    trace.getTracer('@switchyard/playbook-runtime').startActiveSpan(
+      `worker step ${command.step}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'switchyard.worker.id': options.workerId,
+          'switchyard.execution.id': command.executionId,
+          'switchyard.step': command.step,
+          'switchyard.step.kind': command.kind,
+          'switchyard.step.attempt': command.attempt,
+          ...requestIdAttribute(parent),
+        },
+      },
+      parent,
+      async (span) => {
+        try {
+          await run(command, span);
+        } finally {
+          span.end();
+        }
+      },
+    );
+
+  const run = async (command: StepCommand, span?: Span): Promise<void> => {
     if (cancelled.has(command.commandId) || Date.now() > command.deadline) {
       options.onOutcome?.(command.kind, 'skipped');
       return;
@@ -181,6 +222,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
         ...(coded.permanent ? { permanent: true } : {}),
       });
       options.onOutcome?.(command.kind, 'error');
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: text });
     } finally {
       clearInterval(heartbeat);
       running.delete(command.commandId);
@@ -207,7 +249,10 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
       );
       return;
     }
-    const task = run(command).catch((error: unknown) => logger.error({ err: error }, 'step command failed'));
+    const parent = contextFromHeaders(message.headers, context.active());
+    const task = runTraced(command, parent).catch((error: unknown) =>
+      logger.error({ err: error }, 'step command failed'),
+    );
     tasks.add(task);
     void task.finally(() => {
       tasks.delete(task);

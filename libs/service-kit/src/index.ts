@@ -12,3 +12,15 @@ export type { Service, ServiceOptions, ListenAddress, ClosableSocketServer } fro
 export { corsMiddleware, createOriginPolicy, normalizeOrigin } from './cors.js';
 export type { CorsOptions } from './cors.js';
 export { fetchMetadataGuard, legacyJsonStatusPlugin } from './graphql-over-http.js';
+export {
+  setupTracing,
+  withSpan,
+  injectHeaders,
+  extractContext,
+  requestIdOf,
+  withRequestId,
+  REQUEST_ID_BAGGAGE,
+  TRACER_NAME,
+} from './tracing.js';
+export type { Tracing, TracingOptions } from './tracing.js';
+export { startRequestTrace, resumeRequestTrace } from './tracing-middleware.js';

@@ -10,6 +10,8 @@ import { createHttpMetrics } from './metrics.js';
 import type { Registry } from 'prom-client';
 import { runReadinessChecks, type ReadinessCheck } from './readiness.js';
 import { silentLogger } from './logger.js';
+import { setupTracing } from './tracing.js';
+import { resumeRequestTrace, startRequestTrace } from './tracing-middleware.js';
 
 /** The part of a `ws` WebSocketServer that shutdown needs. */
 export interface ClosableSocketServer {
@@ -78,9 +80,13 @@ export function createService(options: ServiceOptions): Service {
   let inFlight = 0;
   let finalized = false;
 
+  const tracing = setupTracing({ serviceName: options.name });
+  closers.push(() => tracing.forceFlush());
+
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(startRequestTrace(options.name));
 
   app.use((req, res, next) => {
     inFlight++;
@@ -149,6 +155,7 @@ export function createService(options: ServiceOptions): Service {
       express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }),
     );
   }
+  app.use(resumeRequestTrace);
 
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -14,3 +14,5 @@ export { postGraphQL } from './graphql-request.js';
 export type { GraphQLResponse } from './graphql-request.js';
 export { auditGraphQLHttp } from './graphql-http-audit.js';
 export type { GraphQLHttpAuditReport } from './graphql-http-audit.js';
+export { startOtlpReceiver } from './otlp-receiver.js';
+export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.js';

@@ -14,6 +14,7 @@ import type { ExecutionFeeds } from '../events/execution-feeds.js';
 import { viewFromDetail, type ExecutionView } from './execution-view.js';
 import { gatewayError, toGraphQLError } from './graphql-errors.js';
 import { isUpstreamError } from '../errors.js';
+import { recordEventDelivery } from '../events/delivery-span.js';
 
 /** One item of a subscription stream: a value, or an error that ends the stream. */
 export type StreamItem<T> = { value: T } | { error: GraphQLError };
@@ -47,6 +48,7 @@ export function executionEventStream(
     try {
       for await (const event of deps.feeds.events(executionId, fromSeq, signal)) {
         deps.onForward();
+        recordEventDelivery(event, 'executionEvents');
         yield { value: event };
       }
     } catch (error) {
@@ -80,6 +82,7 @@ export function executionStatusStream(
         status = next;
         current = await refresh(deps, current, event, status);
         deps.onForward();
+        recordEventDelivery(event, 'executionStatus');
         yield { value: current };
         if (isTerminalStatus(status)) return;
       }

@@ -25,6 +25,7 @@ import {
   type SlowClientPolicy,
 } from './send-buffer-guard.js';
 import type { SessionSockets } from './session-sockets.js';
+import { tracedExecute } from './traced-execute.js';
 
 /** Close codes sent when a connection is refused after the upgrade (4xxx, graphql-ws style). */
 export const WS_CLOSE = {
@@ -139,6 +140,7 @@ export function attachGraphQLWs(options: GraphQLWsOptions) {
     {
       schema: options.schema,
       subscribe: createSharedSubscribe(),
+      execute: tracedExecute,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
