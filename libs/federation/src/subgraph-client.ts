@@ -81,20 +81,22 @@ export class SubgraphClients {
     const path = `${parsed.pathname}${parsed.search}`;
     const send = this.send(url, parsed, path);
     return (request, options) =>
-      trace.getTracer('@switchyard/federation').startActiveSpan(
-        `subgraph ${parsed.host}${parsed.pathname}`,
-        { kind: SpanKind.CLIENT, attributes: { 'server.address': parsed.host, 'url.full': url } },
-        async (span) => {
-          try {
-            return await send(request, options);
-          } catch (error) {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-            throw error;
-          } finally {
-            span.end();
-          }
-        },
-      );
+      trace
+        .getTracer('@switchyard/federation')
+        .startActiveSpan(
+          `subgraph ${parsed.host}${parsed.pathname}`,
+          { kind: SpanKind.CLIENT, attributes: { 'server.address': parsed.host, 'url.full': url } },
+          async (span) => {
+            try {
+              return await send(request, options);
+            } catch (error) {
+              span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+              throw error;
+            } finally {
+              span.end();
+            }
+          },
+        );
   }
 
   private send(url: string, parsed: URL, path: string): SubgraphFetcher {
