@@ -11,7 +11,6 @@ import { startGatewayStack, type GatewayStack } from './test-fixtures/stack.js';
 
 let stack: GatewayStack;
 let engine: ChildApp;
-let url: string;
 
 beforeAll(async () => {
   stack = await startGatewayStack({
@@ -20,7 +19,7 @@ beforeAll(async () => {
     engineEnv: { HTTP_TOOL_ALLOW: '' },
     gatewayEnv: { RATE_LIMIT_ENABLED: 'false' },
   });
-  ({ engine, url } = stack);
+  engine = stack.engine;
 }, 180_000);
 
 afterAll(async () => {
