@@ -19,8 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const login = () =>
-  stack.login({ sub: 'browser-user', email: 'browser@example.com', name: 'Browser User' });
+const login = () => stack.login({ sub: 'browser-user', email: 'browser@example.com', name: 'Browser User' });
 
 describe('the gateway’s GraphiQL page in headless Chromium (network limited to 127.0.0.1)', () => {
   it('takes a session token, runs a query and follows a subscription to its end', async () => {

@@ -37,8 +37,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const gql = <T = Record<string, unknown>>(token: string, query: string, variables?: Record<string, unknown>) =>
-  stack.gql<T>(query, token, variables);
+const gql = <T = Record<string, unknown>>(
+  token: string,
+  query: string,
+  variables?: Record<string, unknown>,
+) => stack.gql<T>(query, token, variables);
 
 const codeOf = (res: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   res.errors?.[0]?.extensions?.code;

@@ -63,15 +63,21 @@ describe('session takeover through a shipped example', () => {
       );
       expect(seen!.status).toBe('FAILED');
       expect(seen!.error).toMatch(/EGRESS_DENIED|refused|not allowed|denied/i);
-      const everything = await gql(`{ execution(id: "${id}") { id status error textOutput events { result error } } }`, b);
+      const everything = await gql(
+        `{ execution(id: "${id}") { id status error textOutput events { result error } } }`,
+        b,
+      );
       expect(JSON.stringify(everything)).not.toContain(a);
     }
     // The engine API itself refuses a caller without the engine token.
     expect((await fetch(`${engine.url}/api/executions?limit=100`)).status).toBe(401);
     // With the token (the gateway's), what the engine stores of logins holds no session token.
-    const stored = await fetch(`${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=100`, {
-      headers: stack.engineHeaders,
-    });
+    const stored = await fetch(
+      `${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=100`,
+      {
+        headers: stack.engineHeaders,
+      },
+    );
     const list = (await stored.json()) as Array<{ execution_id: string }>;
     expect(list.length).toBeGreaterThanOrEqual(2);
     for (const e of list) {
@@ -89,13 +95,9 @@ describe('session takeover through a shipped example', () => {
 
   it('registering a playbook needs the register permission, which the default role lacks', async () => {
     const b = await login('user-c', 'c@example.com');
-    const res = await gql(
-      'mutation R($c: String!) { registerPlaybook(content: $c) { path version } }',
-      b,
-      {
-        c: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: x, path: examples/evil }\nworkflow:\n  - step: start\n',
-      },
-    );
+    const res = await gql('mutation R($c: String!) { registerPlaybook(content: $c) { path version } }', b, {
+      c: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: x, path: examples/evil }\nworkflow:\n  - step: start\n',
+    });
     expect((res.errors?.[0]?.extensions as { code?: string } | undefined)?.code).toBe('FORBIDDEN');
   });
 });

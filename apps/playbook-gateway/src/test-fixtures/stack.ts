@@ -147,7 +147,11 @@ export async function startGatewayStack(options: GatewayStackOptions = {}): Prom
       gateway,
       url,
       login: (claims) => stack.loginAt(url, claims),
-      gql: <T = Record<string, unknown>>(query: string, token?: string, variables?: Record<string, unknown>) =>
+      gql: <T = Record<string, unknown>>(
+        query: string,
+        token?: string,
+        variables?: Record<string, unknown>,
+      ) =>
         postGraphQL<T>(`${url}/graphql`, query, variables, token ? { authorization: `Bearer ${token}` } : {}),
     };
   } catch (error) {
