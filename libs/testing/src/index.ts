@@ -14,3 +14,5 @@ export { postGraphQL } from './graphql-request.js';
 export type { GraphQLResponse } from './graphql-request.js';
 export { auditGraphQLHttp } from './graphql-http-audit.js';
 export type { GraphQLHttpAuditReport } from './graphql-http-audit.js';
+export { graphqlHttpAuditSuite } from './graphql-http-audit-suite.js';
+export type { ListeningGraphQL } from './graphql-http-audit-suite.js';
