@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { waitForTerminalEvent } from '@switchyard/execution-events';
 import { startNats, type TestNats } from '@switchyard/testing';
 import { openPglite, type Database } from '../storage/database.js';
-import { natsClient, startEngine, startHttpServer, type RunningEngine } from '../test-fixtures/harness.js';
+import { natsClient, startEngine, type RunningEngine } from '../test-fixtures/harness.js';
+import { LOCAL_JWKS_KID, startLocalJwks, type LocalJwks } from '../test-fixtures/local-jwks.js';
 import { decideAccess, pathMatches } from './patterns.js';
 
 const ISSUER = 'https://issuer.test/';
@@ -14,19 +15,13 @@ let nats: TestNats;
 let nc: NatsConnection;
 let db: Database;
 let eng: RunningEngine;
-let jwks: { url: string; close(): Promise<void> };
+let jwks: LocalJwks;
 let signingKey: CryptoKey;
 let jwksHits = 0;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  signingKey = pair.privateKey;
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  jwks = await startHttpServer((_req, res) => {
-    jwksHits++;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
+  jwks = await startLocalJwks(() => jwksHits++);
+  signingKey = jwks.signingKey;
   [nats, db] = await Promise.all([startNats(), openPglite(':memory:')]);
   nc = await natsClient(nats.url);
   eng = await startEngine({
@@ -35,7 +30,7 @@ beforeAll(async () => {
     env: {
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URL: `${jwks.url}/.well-known/jwks.json`,
+      AUTH_JWKS_URL: jwks.url,
       AUTH_ADMIN_EMAILS: 'boss@example.com',
     },
   });
@@ -55,7 +50,7 @@ function token(
 ) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ email: claims.email ?? 'ada@example.com', name: claims.name ?? 'Ada' })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setProtectedHeader({ alg: 'RS256', kid: LOCAL_JWKS_KID })
     .setSubject(claims.sub ?? 'auth0|ada')
     .setIssuer(ISSUER)
     .setAudience(claims.aud ?? AUDIENCE)
@@ -218,6 +213,8 @@ describe('auth playbooks against a local JWKS', () => {
       await dev.stop();
     }
     // Without dev mode the endpoint does not exist.
-    expect((await fetch(`${eng.url}/api/auth/dev/token`, { method: 'POST', headers: eng.headers })).status).toBe(404);
+    expect(
+      (await fetch(`${eng.url}/api/auth/dev/token`, { method: 'POST', headers: eng.headers })).status,
+    ).toBe(404);
   });
 });
