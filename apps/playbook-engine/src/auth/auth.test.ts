@@ -8,9 +8,6 @@ import { natsClient, startEngine, type RunningEngine } from '../test-fixtures/ha
 import { LOCAL_JWKS_KID, startLocalJwks, type LocalJwks } from '../test-fixtures/local-jwks.js';
 import { decideAccess, pathMatches } from './patterns.js';
 
-const ISSUER = 'https://issuer.test/';
-const AUDIENCE = 'switchyard-api';
-
 let nats: TestNats;
 let nc: NatsConnection;
 let db: Database;
@@ -28,9 +25,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     database: db,
     env: {
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URL: jwks.url,
+      ...jwks.authEnv,
       AUTH_ADMIN_EMAILS: 'boss@example.com',
     },
   });
@@ -52,8 +47,8 @@ function token(
   return new SignJWT({ email: claims.email ?? 'ada@example.com', name: claims.name ?? 'Ada' })
     .setProtectedHeader({ alg: 'RS256', kid: LOCAL_JWKS_KID })
     .setSubject(claims.sub ?? 'auth0|ada')
-    .setIssuer(ISSUER)
-    .setAudience(claims.aud ?? AUDIENCE)
+    .setIssuer(jwks.issuer)
+    .setAudience(claims.aud ?? jwks.audience)
     .setIssuedAt(now - 120)
     .setExpirationTime(now + (claims.expSeconds ?? 3600))
     .sign(key);

@@ -8,9 +8,6 @@ import { LOCAL_JWKS_KID, startLocalJwks, type LocalJwks } from '../test-fixtures
 
 /** Logout (the auth0_logout playbook), the view_all / admin permission types, and created_by on executions. */
 
-const ISSUER = 'https://issuer.test/';
-const AUDIENCE = 'switchyard-api';
-
 let nats: TestNats;
 let db: Database;
 let eng: RunningEngine;
@@ -25,9 +22,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     database: db,
     env: {
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URL: jwks.url,
+      ...jwks.authEnv,
       AUTH_ADMIN_EMAILS: 'boss@example.com',
     },
   });
@@ -48,8 +43,8 @@ async function login(
   const jwt = await new SignJWT({ email, name: sub })
     .setProtectedHeader({ alg: 'RS256', kid: LOCAL_JWKS_KID })
     .setSubject(sub)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setIssuer(jwks.issuer)
+    .setAudience(jwks.audience)
     .setIssuedAt(now - 60)
     .setExpirationTime(now + 3600)
     .sign(signingKey);
