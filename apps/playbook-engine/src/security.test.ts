@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionDetail } from '@switchyard/engine-client';
 import { createLogger } from '@switchyard/service-kit';
 import { startNats, startPostgres, type TestNats, type TestPostgres } from '@switchyard/testing';
 import { startEngine, startHttpServer, yaml, type RunningEngine } from './test-fixtures/harness.js';
+import { createPlaygroundDatabase } from './test-fixtures/playground-database.js';
 
 /**
  * The attacks of a playbook author and of a client, each through the engine's REST API (with its token), on both
@@ -23,13 +23,7 @@ const slowRequests: string[] = [];
 
 beforeAll(async () => {
   [nats, postgres] = await Promise.all([startNats(), startPostgres()]);
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE attack_playground');
-  await admin.end();
-  const url = new URL(postgres.url);
-  url.pathname = '/attack_playground';
-  playgroundUrl = url.toString();
+  playgroundUrl = await createPlaygroundDatabase(postgres.url, 'attack_playground');
   // An allowed host (127.0.0.2 only) that never answers: the http tool's timeout must end the call.
   slow = await startHttpServer((req) => void slowRequests.push(req.url!), '127.0.0.2');
 }, 120_000);
@@ -140,7 +134,9 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
   ];
 
   it.each(templateAttacks)('template %s fails with a template error', async (template) => {
-    const detail = await attack(`  - step: start\n    tool: { kind: noop, result: ${JSON.stringify(template)} }\n`);
+    const detail = await attack(
+      `  - step: start\n    tool: { kind: noop, result: ${JSON.stringify(template)} }\n`,
+    );
     expect(detail.status).toBe('FAILED');
     expect(detail.error).toMatch(/template|undefined|unsafe|not safely|attribute/i);
     expect(JSON.stringify(detail)).not.toMatch(/uid=\d+|PATH=|\/usr\/bin/);
@@ -214,7 +210,9 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
   });
 
   it('postgres: no step without a credential, never the engine database, statement timeout on the one it names', async () => {
-    const bare = await attack(`  - step: start\n    tool: { kind: postgres, query: "SELECT * FROM credentials" }\n`);
+    const bare = await attack(
+      `  - step: start\n    tool: { kind: postgres, query: "SELECT * FROM credentials" }\n`,
+    );
     expect(bare.status).toBe('FAILED');
     expect(bare.error).toMatch(/credential/i);
     const sleepy = await attack(
@@ -286,7 +284,8 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
       [
         '/api/catalog/register',
         JSON.stringify({
-          content: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: x/nul }\nworkflow:\n  - step: start\n    desc: "a\u0000b"\n',
+          content:
+            'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: x/nul }\nworkflow:\n  - step: start\n    desc: "a\u0000b"\n',
           resource_type: 'Playbook',
         }),
         400,
@@ -294,7 +293,8 @@ describe.each(['pglite', 'postgres'] as const)('attacks on an engine with %s sto
       [
         '/api/catalog/register',
         JSON.stringify({
-          content: 'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: ../../etc/passwd }\nworkflow:\n  - step: start\n',
+          content:
+            'apiVersion: noetl.io/v2\nkind: Playbook\nmetadata: { name: n, path: ../../etc/passwd }\nworkflow:\n  - step: start\n',
           resource_type: 'Playbook',
         }),
         400,
