@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { waitForTerminalEvent } from '@switchyard/execution-events';
-import { startNats, type TestNats } from '@switchyard/testing';
-import { openPglite, type Database } from '../storage/database.js';
-import { natsClient, startEngine, type RunningEngine } from '../test-fixtures/harness.js';
+import type { TestNats } from '@switchyard/testing';
+import type { Database } from '../storage/database.js';
+import { startEngine, type RunningEngine } from '../test-fixtures/harness.js';
+import { startEngineOnPglite, type EngineOnPglite } from '../test-fixtures/pglite-engine.js';
 import { LOCAL_JWKS_KID, startLocalJwks, type LocalJwks } from '../test-fixtures/local-jwks.js';
 import { decideAccess, pathMatches } from './patterns.js';
 
@@ -12,6 +13,7 @@ let nats: TestNats;
 let nc: NatsConnection;
 let db: Database;
 let eng: RunningEngine;
+let stack: EngineOnPglite;
 let jwks: LocalJwks;
 let signingKey: CryptoKey;
 let jwksHits = 0;
@@ -19,23 +21,12 @@ let jwksHits = 0;
 beforeAll(async () => {
   jwks = await startLocalJwks(() => jwksHits++);
   signingKey = jwks.signingKey;
-  [nats, db] = await Promise.all([startNats(), openPglite(':memory:')]);
-  nc = await natsClient(nats.url);
-  eng = await startEngine({
-    natsUrl: nats.url,
-    database: db,
-    env: {
-      ...jwks.authEnv,
-      AUTH_ADMIN_EMAILS: 'boss@example.com',
-    },
-  });
+  stack = await startEngineOnPglite({ ...jwks.authEnv, AUTH_ADMIN_EMAILS: 'boss@example.com' });
+  ({ nats, nc, db, eng } = stack);
 });
 
 afterAll(async () => {
-  await eng?.stop();
-  await nc?.close();
-  await db?.close();
-  await nats?.stop();
+  await stack?.stop();
   await jwks?.close();
 });
 
