@@ -1,20 +1,10 @@
-import { auditGraphQLHttp } from '@switchyard/testing';
-import type { SubgraphService } from '@switchyard/subgraph-kit';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { graphqlHttpAuditSuite } from '@switchyard/testing';
 import { createMissionsSubgraph } from './server.js';
 
-let subgraph: SubgraphService;
-let url: string;
-
-beforeAll(async () => {
-  subgraph = await createMissionsSubgraph({ port: 0, host: '127.0.0.1' });
-  url = `${(await subgraph.service.listen()).url}/graphql`;
-});
-afterAll(() => subgraph.service.shutdown());
-
-it("passes every check of graphql-http's GraphQL-over-HTTP server audit", async () => {
-  const report = await auditGraphQLHttp(url);
-  expect(report.problems).toEqual([]);
-  expect(report.ok).toBe(report.total);
-  expect(report.total).toBe(61);
-});
+graphqlHttpAuditSuite(async () => {
+  const subgraph = await createMissionsSubgraph({ port: 0, host: '127.0.0.1' });
+  return {
+    url: `${(await subgraph.service.listen()).url}/graphql`,
+    close: () => subgraph.service.shutdown(),
+  };
+}, 61);

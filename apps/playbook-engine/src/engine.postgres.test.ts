@@ -25,6 +25,7 @@ import {
   yaml,
   type RunningEngine,
 } from './test-fixtures/harness.js';
+import { createPlaygroundDatabase } from './test-fixtures/playground-database.js';
 
 let nats: TestNats;
 let postgres: TestPostgres;
@@ -47,13 +48,7 @@ function playgroundCredential() {
 beforeAll(async () => {
   [nats, postgres] = await Promise.all([startNats(), startPostgres()]);
   nc = await natsClient(nats.url);
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE playground');
-  await admin.end();
-  const url = new URL(postgres.url);
-  url.pathname = '/playground';
-  playgroundUrl = url.toString();
+  playgroundUrl = await createPlaygroundDatabase(postgres.url, 'playground');
   eng = await startEngine({
     natsUrl: nats.url,
     env: { DATABASE_URL: postgres.url, CREDENTIALS_KEY: 'pg-test-key-0123456789', REGISTER_EXAMPLES: 'true' },

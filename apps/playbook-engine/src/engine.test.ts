@@ -2,39 +2,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EngineError, isEngineUnavailable, executionEventsOf } from '@switchyard/engine-client';
 import { deriveExecutionStatus } from '@switchyard/execution-events';
-import { startNats, waitFor, type TestNats } from '@switchyard/testing';
-import { openPglite, type Database } from './storage/database.js';
+import { waitFor, type TestNats } from '@switchyard/testing';
+import type { Database } from './storage/database.js';
 import type { ExecutionStore } from './storage/execution-store.js';
 import {
   collectEvents,
-  natsClient,
   startEngine,
   startHttpServer,
   yaml,
   type RunningEngine,
 } from './test-fixtures/harness.js';
+import { startEngineOnPglite, type EngineOnPglite } from './test-fixtures/pglite-engine.js';
 
 let nats: TestNats;
 let nc: NatsConnection;
 let db: Database;
 let eng: RunningEngine;
+let stack: EngineOnPglite;
 
 beforeAll(async () => {
-  [nats, db] = await Promise.all([startNats(), openPglite(':memory:')]);
-  nc = await natsClient(nats.url);
-  eng = await startEngine({
-    natsUrl: nats.url,
-    database: db,
-    env: { CREDENTIALS_KEY: 'test-key-0123456789abcdef', MAX_PARALLEL_STEPS: '4' },
+  stack = await startEngineOnPglite({
+    CREDENTIALS_KEY: 'test-key-0123456789abcdef',
+    MAX_PARALLEL_STEPS: '4',
   });
+  ({ nats, nc, db, eng } = stack);
 });
 
-afterAll(async () => {
-  await eng?.stop();
-  await nc?.close();
-  await db?.close();
-  await nats?.stop();
-});
+afterAll(() => stack?.stop());
 
 /** Runs a registered playbook, waits for its terminal event on NATS, and checks NATS and REST agree. */
 async function run(path: string, args: Record<string, unknown> = {}) {

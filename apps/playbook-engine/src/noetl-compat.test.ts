@@ -19,6 +19,7 @@ import {
   yaml,
   type RunningEngine,
 } from './test-fixtures/harness.js';
+import { createPlaygroundDatabase } from './test-fixtures/playground-database.js';
 
 let postgres: TestPostgres;
 let playgroundUrl: string;
@@ -33,13 +34,7 @@ function json(res: ServerResponse, status: number, body: unknown) {
 
 beforeAll(async () => {
   postgres = await startPostgres();
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE compat_playground');
-  await admin.end();
-  const url = new URL(postgres.url);
-  url.pathname = '/compat_playground';
-  playgroundUrl = url.toString();
+  playgroundUrl = await createPlaygroundDatabase(postgres.url, 'compat_playground');
   api = await startHttpServer((req, res, body) => {
     const u = new URL(req.url!, 'http://x');
     const key = u.searchParams.get('key') ?? u.pathname;

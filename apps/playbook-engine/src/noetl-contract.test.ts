@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { startNats, type TestNats } from '@switchyard/testing';
-import { openPglite, type Database } from './storage/database.js';
-import {
-  collectEvents,
-  natsClient,
-  startEngine,
-  startHttpServer,
-  yaml,
-  type RunningEngine,
-} from './test-fixtures/harness.js';
+import { collectEvents, startHttpServer, yaml, type RunningEngine } from './test-fixtures/harness.js';
+import { startEngineOnPglite, type EngineOnPglite } from './test-fixtures/pglite-engine.js';
 
 /**
  * NoETL 2.5.12's REST contract, on a real engine (NATS, PGlite, local workers). Each request is built the way
@@ -20,10 +12,9 @@ import {
  * of the pydantic models and endpoints in `noetl/server/api/{catalog,run,execution,credential}` and `v2.py`.
  */
 
-let nats: TestNats;
 let nc: NatsConnection;
-let db: Database;
 let eng: RunningEngine;
+let stack: EngineOnPglite;
 let hang: Awaited<ReturnType<typeof startHttpServer>>;
 
 type Json = Record<string, unknown>;
@@ -110,22 +101,14 @@ const HELLO = yaml`
 `;
 
 beforeAll(async () => {
-  [nats, db] = await Promise.all([startNats(), openPglite(':memory:')]);
-  nc = await natsClient(nats.url);
-  eng = await startEngine({
-    natsUrl: nats.url,
-    database: db,
-    env: { CREDENTIALS_KEY: 'contract-key-0123456789abcdef' },
-  });
+  stack = await startEngineOnPglite({ CREDENTIALS_KEY: 'contract-key-0123456789abcdef' });
+  ({ nc, eng } = stack);
   hang = await startHttpServer(() => undefined);
 });
 
 afterAll(async () => {
   await hang?.close();
-  await eng?.stop();
-  await nc?.close();
-  await db?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
 describe('NoETL 2.5 REST contract', () => {

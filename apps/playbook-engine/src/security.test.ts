@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionDetail } from '@switchyard/engine-client';
 import { createLogger } from '@switchyard/service-kit';
 import { startNats, startPostgres, type TestNats, type TestPostgres } from '@switchyard/testing';
 import { startEngine, startHttpServer, yaml, type RunningEngine } from './test-fixtures/harness.js';
+import { createPlaygroundDatabase } from './test-fixtures/playground-database.js';
 
 /**
  * The attacks of a playbook author and of a client, each through the engine's REST API (with its token), on both
@@ -23,13 +23,7 @@ const slowRequests: string[] = [];
 
 beforeAll(async () => {
   [nats, postgres] = await Promise.all([startNats(), startPostgres()]);
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE attack_playground');
-  await admin.end();
-  const url = new URL(postgres.url);
-  url.pathname = '/attack_playground';
-  playgroundUrl = url.toString();
+  playgroundUrl = await createPlaygroundDatabase(postgres.url, 'attack_playground');
   // An allowed host (127.0.0.2 only) that never answers: the http tool's timeout must end the call.
   slow = await startHttpServer((req) => void slowRequests.push(req.url!), '127.0.0.2');
 }, 120_000);

@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  getFreePort,
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
-import { parseGatewayEnv } from './config.js';
-import { createGatewayService, type GatewayService } from './server.js';
-import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+import { getFreePort, postGraphQL, waitFor, type ChildApp, type TestNats } from '@switchyard/testing';
+import type { GatewayService } from './server.js';
+import type { JwksServer } from './test-fixtures/jwks-server.js';
 import { startHoldServer } from './test-fixtures/hold-server.js';
 import { closeCode, collect, wsClient } from './test-fixtures/graphql-ws-client.js';
-
-/** The engine API token the engine and the gateway share in these tests. */
-const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
-const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
+import { startGatewayStack, type GatewayStack } from './test-fixtures/stack.js';
 
 /**
  * End to end: a real NATS, a local JWKS, the playbook engine as a child process and the gateway in-process.
@@ -30,25 +18,15 @@ interface EventRow {
   step?: string | null;
 }
 
+let stack: GatewayStack;
 let nats: TestNats;
 let jwks: JwksServer;
 let engine: ChildApp;
+let engineHeaders: Record<string, string>;
 let gateway: GatewayService;
 let url: string;
 
-async function startGateway(env: Record<string, string>): Promise<{ gateway: GatewayService; url: string }> {
-  const config = parseGatewayEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    NATS_URL: nats.url,
-    ENGINE_API_TOKEN: ENGINE_TOKEN,
-    ...env,
-  });
-  const g = await createGatewayService(config);
-  const address = await g.listen();
-  return { gateway: g, url: address.url };
-}
+const startGateway = (env: Record<string, string>) => stack.startGateway(env);
 
 async function rest(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${path}`, {
@@ -59,15 +37,9 @@ async function rest(base: string, path: string, body: unknown, headers: Record<s
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
 
-async function login(
+const login = (
   claims: Record<string, unknown> = { sub: 'user-1', email: 'user1@example.com', name: 'User One' },
-  extra = {},
-) {
-  const token = await jwks.sign(claims);
-  const res = await rest(url, '/api/auth/login', { auth0_token: token, ...extra });
-  expect(res.status).toBe(200);
-  return res.body.session_token as string;
-}
+) => stack.login(claims);
 
 function gql<T = Record<string, unknown>>(
   query: string,
@@ -114,37 +86,16 @@ const EVENTS = (id: string, fromSeq = 1) =>
   `subscription { executionEvents(executionId: "${id}", fromSeq: ${fromSeq}) { seq type status step executionId } }`;
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      // The test's own servers on 127.0.0.1 are reachable from steps; nothing else internal is.
-      HTTP_TOOL_ALLOW: '127.0.0.1',
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-      AUTH_ADMIN_EMAILS: 'root@example.com',
-    },
-    timeoutMs: 120_000,
+  stack = await startGatewayStack({
+    allowLocalEgress: true,
+    engineEnv: { AUTH_ADMIN_EMAILS: 'root@example.com' },
+    gatewayEnv: { CORS_ORIGINS: 'http://allowed.example', WS_MAX_SUBSCRIPTIONS: '3' },
   });
-  ({ gateway, url } = await startGateway({
-    NOETL_BASE_URL: engine.url,
-    CORS_ORIGINS: 'http://allowed.example',
-    WS_MAX_SUBSCRIPTIONS: '3',
-  }));
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+  ({ nats, jwks, engine, engineHeaders, gateway, url } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
 describe('auth REST', () => {

@@ -1,81 +1,32 @@
 import { launchChromium, localOnlyContext, runInGraphiql } from '@switchyard/graphiql/testing';
-import {
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseGatewayEnv } from './config.js';
-import { createGatewayService, type GatewayService } from './server.js';
-import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+import { startGatewayStack, type GatewayStack } from './test-fixtures/stack.js';
 
 /** The gateway's GraphiQL page in a real browser, against a real engine and NATS (the e2e test's setup). */
-let nats: TestNats;
-let jwks: JwksServer;
-let engine: ChildApp;
-let gateway: GatewayService;
+let stack: GatewayStack;
 let url: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-    },
-    timeoutMs: 120_000,
-  });
-  const config = parseGatewayEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    NATS_URL: nats.url,
-    NOETL_BASE_URL: engine.url,
-  });
-  gateway = await createGatewayService(config);
-  url = (await gateway.listen()).url;
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+  stack = await startGatewayStack({ engineToken: null });
+  url = stack.url;
   browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await gateway?.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
-async function login(): Promise<string> {
-  const token = await jwks.sign({ sub: 'browser-user', email: 'browser@example.com', name: 'Browser User' });
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: token }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
+const login = () => stack.login({ sub: 'browser-user', email: 'browser@example.com', name: 'Browser User' });
 
 describe('the gateway’s GraphiQL page in headless Chromium (network limited to 127.0.0.1)', () => {
   it('takes a session token, runs a query and follows a subscription to its end', async () => {
     const session = await login();
-    const run = await postGraphQL<{ executePlaybook: { id: string } }>(
-      `${url}/graphql`,
+    const run = await stack.gql<{ executePlaybook: { id: string } }>(
       'mutation { executePlaybook(name: "examples/hello_world", variables: { name: "Browser" }) { id } }',
-      undefined,
-      { authorization: `Bearer ${session}` },
+      session,
     );
     expect(run.errors).toBeUndefined();
     const id = run.data!.executePlaybook.id;

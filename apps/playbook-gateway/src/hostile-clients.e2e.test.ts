@@ -1,57 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  auditGraphQLHttp,
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
-import { parseGatewayEnv } from './config.js';
-import { createGatewayService, type GatewayService } from './server.js';
-import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+import { auditGraphQLHttp, postGraphQL, waitFor, type ChildApp } from '@switchyard/testing';
 import { collect, wsClient } from './test-fixtures/graphql-ws-client.js';
+import { startEngineStack, type EngineStack } from './test-fixtures/stack.js';
 
-const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
-const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 /**
  * Hostile clients against live services (real NATS, the engine as a child process, the gateway in-process):
  * alias and mutation fan-out, costly nesting, rate limits that count operations, and inputs that must be
  * reported as the client's mistake.
  */
 
-let nats: TestNats;
-let jwks: JwksServer;
+let stack: EngineStack;
 let engine: ChildApp;
-const gateways: GatewayService[] = [];
+let engineHeaders: Record<string, string>;
 
-async function startGateway(env: Record<string, string> = {}): Promise<string> {
-  const config = parseGatewayEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    NATS_URL: nats.url,
-    NOETL_BASE_URL: engine.url,
-    ENGINE_API_TOKEN: ENGINE_TOKEN,
-    ...env,
-  });
-  const gateway = await createGatewayService(config);
-  gateways.push(gateway);
-  const { url } = await gateway.listen();
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
-  return url;
-}
+const startGateway = async (env: Record<string, string> = {}) => (await stack.startGateway(env)).url;
 
-async function login(base: string, sub: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: await jwks.sign({ sub, email: `${sub}@example.com` }) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
+const login = (base: string, sub: string) => stack.loginAt(base, { sub, email: `${sub}@example.com` });
 
 async function engineRuns(path: string): Promise<number> {
   const res = await fetch(`${engine.url}/api/executions?path=${encodeURIComponent(path)}&limit=1`, {
@@ -64,28 +28,12 @@ const aliases = (count: number, field: (i: number) => string) =>
   Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join(' ');
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-    },
-    timeoutMs: 120_000,
-  });
+  stack = await startEngineStack();
+  ({ engine, engineHeaders } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  for (const gateway of gateways) await gateway.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
 describe('cost limits', () => {

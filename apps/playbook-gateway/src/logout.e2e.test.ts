@@ -1,77 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { postGraphQL, startChildApp, startNats, type ChildApp, type TestNats } from '@switchyard/testing';
-import { parseGatewayEnv } from './config.js';
-import { createGatewayService, type GatewayService } from './server.js';
+import { postGraphQL } from '@switchyard/testing';
 import { collect, wsClient } from './test-fixtures/graphql-ws-client.js';
-import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+import { startEngineStack, type EngineStack } from './test-fixtures/stack.js';
 
 /**
  * Logout, end to end: real NATS, the engine as a child process and two gateway replicas in-process, each caching
  * sessions for ten minutes. Logging out on one replica ends the session on both at once and closes its sockets.
  */
 
-const ENGINE_TOKEN = 'logout-e2e-engine-token-0123456789';
-
-let nats: TestNats;
-let jwks: JwksServer;
-let engine: ChildApp;
-const replicas: GatewayService[] = [];
+let stack: EngineStack;
 const urls: string[] = [];
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-    },
-    timeoutMs: 120_000,
-  });
+  stack = await startEngineStack({ engineToken: 'logout-e2e-engine-token-0123456789' });
   for (let i = 0; i < 2; i++) {
-    const gateway = await createGatewayService(
-      parseGatewayEnv({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        NATS_URL: nats.url,
-        NOETL_BASE_URL: engine.url,
-        ENGINE_API_TOKEN: ENGINE_TOKEN,
-        RATE_LIMIT_ENABLED: 'false',
-        // Long enough that only the revocation broadcast, not an expiring cache entry, can end the session.
-        SESSION_CACHE_TTL_MS: '600000',
-      }),
-    );
-    replicas.push(gateway);
-    urls.push((await gateway.listen()).url);
+    const { gateway, url } = await stack.startGateway({
+      RATE_LIMIT_ENABLED: 'false',
+      // Long enough that only the revocation broadcast, not an expiring cache entry, can end the session.
+      SESSION_CACHE_TTL_MS: '600000',
+    });
+    urls.push(url);
     await gateway.revocationsReady;
   }
 }, 180_000);
 
 afterAll(async () => {
-  for (const gateway of replicas) await gateway.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
-async function login(sub: string): Promise<string> {
-  const res = await fetch(`${urls[0]}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: await jwks.sign({ sub, email: `${sub}@example.com`, name: sub }) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
+const login = (sub: string) => stack.loginAt(urls[0]!, { sub, email: `${sub}@example.com`, name: sub });
 
 const me = (replica: number, token: string) =>
   postGraphQL<{ executions: { totalCount: number } }>(

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
-import { parseGatewayEnv } from './config.js';
-import { createGatewayService, type GatewayService } from './server.js';
+import { waitFor } from '@switchyard/testing';
 import { collect, wsClient } from './test-fixtures/graphql-ws-client.js';
-import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+import { startGatewayStack, type GatewayStack } from './test-fixtures/stack.js';
 
 /**
  * Owners, end to end (real NATS, the engine as a child process, the gateway in-process): a second user with the
@@ -18,48 +9,23 @@ import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js
  * touch them; the admin role (view_all, admin) sees and changes everyone's.
  */
 
-const ENGINE_TOKEN = 'owners-e2e-engine-token-0123456789';
 const PATH = 'examples/hello_world';
 
-let nats: TestNats;
-let jwks: JwksServer;
-let engine: ChildApp;
-let gateway: GatewayService;
+let stack: GatewayStack;
 let url: string;
 let alice: string;
 let bob: string;
 let boss: string;
 
+const login = (sub: string, email: string) => stack.login({ sub, email, name: sub });
+
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-      AUTH_ADMIN_EMAILS: 'boss@example.com',
-    },
-    timeoutMs: 120_000,
+  stack = await startGatewayStack({
+    engineToken: 'owners-e2e-engine-token-0123456789',
+    engineEnv: { AUTH_ADMIN_EMAILS: 'boss@example.com' },
+    gatewayEnv: { RATE_LIMIT_ENABLED: 'false' },
   });
-  gateway = await createGatewayService(
-    parseGatewayEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NATS_URL: nats.url,
-      NOETL_BASE_URL: engine.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      RATE_LIMIT_ENABLED: 'false',
-    }),
-  );
-  url = (await gateway.listen()).url;
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+  url = stack.url;
   [alice, bob, boss] = await Promise.all([
     login('alice', 'alice@example.com'),
     login('bob', 'bob@example.com'),
@@ -68,27 +34,14 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
-
-async function login(sub: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: await jwks.sign({ sub, email, name: sub }) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
 
 const gql = <T = Record<string, unknown>>(
   token: string,
   query: string,
   variables?: Record<string, unknown>,
-) => postGraphQL<T>(`${url}/graphql`, query, variables, { authorization: `Bearer ${token}` });
+) => stack.gql<T>(query, token, variables);
 
 const codeOf = (res: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   res.errors?.[0]?.extensions?.code;

@@ -1,15 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
-import { parseGatewayEnv } from './config.js';
-import { createGatewayService, type GatewayService } from './server.js';
-import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js';
+import { waitFor, type ChildApp } from '@switchyard/testing';
+import { startGatewayStack, type GatewayStack } from './test-fixtures/stack.js';
 
 /**
  * The session takeover of an ordinary user, tried through the gateway as it was reported: user B runs the shipped
@@ -18,66 +9,27 @@ import { startJwksServer, type JwksServer } from './test-fixtures/jwks-server.js
  * engine stores holds no session token, so B gets an egress error and nothing of A's.
  */
 
-const ENGINE_TOKEN = 'security-e2e-engine-token-0123456789';
-
-let nats: TestNats;
-let jwks: JwksServer;
+let stack: GatewayStack;
 let engine: ChildApp;
-let gateway: GatewayService;
-let url: string;
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-      // The default egress policy: no HTTP_TOOL_ALLOW.
-      HTTP_TOOL_ALLOW: '',
-    },
-    timeoutMs: 120_000,
+  stack = await startGatewayStack({
+    engineToken: 'security-e2e-engine-token-0123456789',
+    // The default egress policy: no HTTP_TOOL_ALLOW.
+    engineEnv: { HTTP_TOOL_ALLOW: '' },
+    gatewayEnv: { RATE_LIMIT_ENABLED: 'false' },
   });
-  gateway = await createGatewayService(
-    parseGatewayEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NATS_URL: nats.url,
-      NOETL_BASE_URL: engine.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      RATE_LIMIT_ENABLED: 'false',
-    }),
-  );
-  url = (await gateway.listen()).url;
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+  engine = stack.engine;
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
-async function login(sub: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: await jwks.sign({ sub, email, name: sub }) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
+const login = (sub: string, email: string) => stack.login({ sub, email, name: sub });
 
 const gql = <T>(query: string, token: string, variables?: Record<string, unknown>) =>
-  postGraphQL<T>(`${url}/graphql`, query, variables, { authorization: `Bearer ${token}` });
+  stack.gql<T>(query, token, variables);
 
 describe('session takeover through a shipped example', () => {
   it('user B cannot read user A session token through examples/http_case', async () => {
@@ -123,14 +75,14 @@ describe('session takeover through a shipped example', () => {
     const stored = await fetch(
       `${engine.url}/api/executions?path=api_integration/auth0/auth0_login&limit=100`,
       {
-        headers: { authorization: `Bearer ${ENGINE_TOKEN}` },
+        headers: stack.engineHeaders,
       },
     );
     const list = (await stored.json()) as Array<{ execution_id: string }>;
     expect(list.length).toBeGreaterThanOrEqual(2);
     for (const e of list) {
       const detail = await fetch(`${engine.url}/api/executions/${e.execution_id}`, {
-        headers: { authorization: `Bearer ${ENGINE_TOKEN}` },
+        headers: stack.engineHeaders,
       });
       const text = await detail.text();
       expect(text).not.toContain(a);

@@ -16,3 +16,5 @@ export { auditGraphQLHttp } from './graphql-http-audit.js';
 export type { GraphQLHttpAuditReport } from './graphql-http-audit.js';
 export { startOtlpReceiver } from './otlp-receiver.js';
 export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.js';
+export { graphqlHttpAuditSuite } from './graphql-http-audit-suite.js';
+export type { ListeningGraphQL } from './graphql-http-audit-suite.js';

@@ -1,51 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { waitForTerminalEvent } from '@switchyard/execution-events';
-import { startNats, type TestNats } from '@switchyard/testing';
-import { openPglite, type Database } from '../storage/database.js';
-import { natsClient, startEngine, startHttpServer, type RunningEngine } from '../test-fixtures/harness.js';
+import type { TestNats } from '@switchyard/testing';
+import type { Database } from '../storage/database.js';
+import { startEngine, type RunningEngine } from '../test-fixtures/harness.js';
+import { startEngineOnPglite, type EngineOnPglite } from '../test-fixtures/pglite-engine.js';
+import { LOCAL_JWKS_KID, startLocalJwks, type LocalJwks } from '../test-fixtures/local-jwks.js';
 import { decideAccess, pathMatches } from './patterns.js';
-
-const ISSUER = 'https://issuer.test/';
-const AUDIENCE = 'switchyard-api';
 
 let nats: TestNats;
 let nc: NatsConnection;
 let db: Database;
 let eng: RunningEngine;
-let jwks: { url: string; close(): Promise<void> };
+let stack: EngineOnPglite;
+let jwks: LocalJwks;
 let signingKey: CryptoKey;
 let jwksHits = 0;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  signingKey = pair.privateKey;
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  jwks = await startHttpServer((_req, res) => {
-    jwksHits++;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  [nats, db] = await Promise.all([startNats(), openPglite(':memory:')]);
-  nc = await natsClient(nats.url);
-  eng = await startEngine({
-    natsUrl: nats.url,
-    database: db,
-    env: {
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URL: `${jwks.url}/.well-known/jwks.json`,
-      AUTH_ADMIN_EMAILS: 'boss@example.com',
-    },
-  });
+  jwks = await startLocalJwks(() => jwksHits++);
+  signingKey = jwks.signingKey;
+  stack = await startEngineOnPglite({ ...jwks.authEnv, AUTH_ADMIN_EMAILS: 'boss@example.com' });
+  ({ nats, nc, db, eng } = stack);
 });
 
 afterAll(async () => {
-  await eng?.stop();
-  await nc?.close();
-  await db?.close();
-  await nats?.stop();
+  await stack?.stop();
   await jwks?.close();
 });
 
@@ -55,10 +36,10 @@ function token(
 ) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ email: claims.email ?? 'ada@example.com', name: claims.name ?? 'Ada' })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setProtectedHeader({ alg: 'RS256', kid: LOCAL_JWKS_KID })
     .setSubject(claims.sub ?? 'auth0|ada')
-    .setIssuer(ISSUER)
-    .setAudience(claims.aud ?? AUDIENCE)
+    .setIssuer(jwks.issuer)
+    .setAudience(claims.aud ?? jwks.audience)
     .setIssuedAt(now - 120)
     .setExpirationTime(now + (claims.expSeconds ?? 3600))
     .sign(key);

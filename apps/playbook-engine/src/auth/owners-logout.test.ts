@@ -1,37 +1,28 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { SignJWT, type CryptoKey } from 'jose';
 import { startNats, waitFor, type TestNats } from '@switchyard/testing';
 import { openPglite, type Database } from '../storage/database.js';
-import { startEngine, startHttpServer, yaml, type RunningEngine } from '../test-fixtures/harness.js';
+import { startEngine, yaml, type RunningEngine } from '../test-fixtures/harness.js';
+import { LOCAL_JWKS_KID, startLocalJwks, type LocalJwks } from '../test-fixtures/local-jwks.js';
 
 /** Logout (the auth0_logout playbook), the view_all / admin permission types, and created_by on executions. */
-
-const ISSUER = 'https://issuer.test/';
-const AUDIENCE = 'switchyard-api';
 
 let nats: TestNats;
 let db: Database;
 let eng: RunningEngine;
-let jwks: { url: string; close(): Promise<void> };
+let jwks: LocalJwks;
 let signingKey: CryptoKey;
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  signingKey = pair.privateKey;
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  jwks = await startHttpServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
+  jwks = await startLocalJwks();
+  signingKey = jwks.signingKey;
   [nats, db] = await Promise.all([startNats(), openPglite(':memory:')]);
   eng = await startEngine({
     natsUrl: nats.url,
     database: db,
     env: {
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_JWKS_URL: `${jwks.url}/.well-known/jwks.json`,
+      ...jwks.authEnv,
       AUTH_ADMIN_EMAILS: 'boss@example.com',
     },
   });
@@ -50,10 +41,10 @@ async function login(
 ): Promise<{ session_token: string; user: { user_id: string } }> {
   const now = Math.floor(Date.now() / 1000);
   const jwt = await new SignJWT({ email, name: sub })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setProtectedHeader({ alg: 'RS256', kid: LOCAL_JWKS_KID })
     .setSubject(sub)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setIssuer(jwks.issuer)
+    .setAudience(jwks.audience)
     .setIssuedAt(now - 60)
     .setExpirationTime(now + 3600)
     .sign(signingKey);

@@ -1,22 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  workspaceRoot,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
-import { parseGatewayEnv } from '../config.js';
-import { createGatewayService, type GatewayService } from '../server.js';
-import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
+import { waitFor, workspaceRoot, type ChildApp } from '@switchyard/testing';
 import { wsClient } from '../test-fixtures/graphql-ws-client.js';
+import { startGatewayStack, type GatewayStack } from '../test-fixtures/stack.js';
 
-const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
-const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 /**
  * Runs examples/actions.graphql as written, operation by operation (the whole file is sent with its
  * operationName), against the engine with the playbooks `npm start` registers (playbooks/) and a gateway.
@@ -24,10 +12,9 @@ const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 
 const document = readFileSync(join(workspaceRoot, 'examples/actions.graphql'), 'utf8');
 
-let nats: TestNats;
-let jwks: JwksServer;
+let stack: GatewayStack;
 let engine: ChildApp;
-let gateway: GatewayService;
+let engineHeaders: Record<string, string>;
 let url: string;
 let session: string;
 
@@ -45,11 +32,9 @@ async function run(operationName: string, variables?: Record<string, unknown>): 
 }
 
 async function phaseOf(name: string): Promise<string | undefined> {
-  const res = await postGraphQL<{ action: { status: { phase: string } } | null }>(
-    `${url}/graphql`,
+  const res = await stack.gql<{ action: { status: { phase: string } } | null }>(
     `{ action(name: "${name}") { status { phase } } }`,
-    undefined,
-    { authorization: `Bearer ${session}` },
+    session,
   );
   return res.data?.action?.status.phase;
 }
@@ -61,48 +46,13 @@ async function waitPhase(name: string, phase: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-    },
-    timeoutMs: 120_000,
-  });
-  gateway = await createGatewayService(
-    parseGatewayEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NATS_URL: nats.url,
-      NOETL_BASE_URL: engine.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-    }),
-  );
-  url = (await gateway.listen()).url;
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth0_token: await jwks.sign({ sub: 'examples', email: 'examples@example.com' }),
-    }),
-  });
-  session = ((await res.json()) as { session_token: string }).session_token;
+  stack = await startGatewayStack();
+  ({ engine, engineHeaders, url } = stack);
+  session = await stack.login({ sub: 'examples', email: 'examples@example.com' });
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.shutdown();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
 it('runs the basic flow: create, watch, review, run, outcome, list', async () => {

@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  postGraphQL,
-  startChildApp,
-  startNats,
-  waitFor,
-  type ChildApp,
-  type TestNats,
-} from '@switchyard/testing';
-import { parseGatewayEnv } from '../config.js';
-import { createGatewayService, type GatewayService } from '../server.js';
+import { waitFor, type ChildApp } from '@switchyard/testing';
 import { startHoldServer, type HoldServer } from '../test-fixtures/hold-server.js';
-import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
 import { collect, wsClient } from '../test-fixtures/graphql-ws-client.js';
-
-/** The engine API token the engine and the gateway share in these tests. */
-const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
-const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
+import { startGatewayStack, type GatewayStack } from '../test-fixtures/stack.js';
 
 /** End to end: a real NATS, the engine as a child process, the gateway in-process; Actions over GraphQL. */
 
@@ -47,37 +34,22 @@ const FIELDS = `name run dryRun renderedAction output { typeInstances { name id 
   renderingAdvancedMode { enabled typeInstancesForRenderingIteration { name playbookPath } }
   status { phase message runner { status } createdBy { username } runBy { username } canceledBy { username } }`;
 
-let nats: TestNats;
-let jwks: JwksServer;
+let stack: GatewayStack;
 let hold: HoldServer;
 let engine: ChildApp;
-let gateway: GatewayService;
+let engineHeaders: Record<string, string>;
 let url: string;
 let admin: string;
 let user: string;
 
-async function login(email: string): Promise<string> {
-  const token = await jwks.sign({ sub: email, email, name: email });
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: token }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
+const login = (email: string) => stack.login({ sub: email, email, name: email });
 
 function gql<T = Record<string, ActionView>>(
   query: string,
   variables?: Record<string, unknown>,
   token = admin,
 ) {
-  return postGraphQL<T>(
-    `${url}/graphql`,
-    query,
-    variables,
-    token ? { authorization: `Bearer ${token}` } : {},
-  );
+  return stack.gql<T>(query, token, variables);
 }
 
 async function mutate(
@@ -222,39 +194,13 @@ workflow:
 ];
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
   hold = await startHoldServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      // The test's own servers on 127.0.0.1 are reachable from steps; nothing else internal is.
-      HTTP_TOOL_ALLOW: '127.0.0.1',
-      ENGINE_DATA_DIR: ':memory:',
-      REGISTER_EXAMPLES: 'false',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-      AUTH_ADMIN_EMAILS: 'admin@example.com',
-    },
-    timeoutMs: 120_000,
+  stack = await startGatewayStack({
+    allowLocalEgress: true,
+    engineEnv: { REGISTER_EXAMPLES: 'false', AUTH_ADMIN_EMAILS: 'admin@example.com' },
+    gatewayEnv: { RATE_LIMIT_ENABLED: 'false' },
   });
-  gateway = await createGatewayService(
-    parseGatewayEnv({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      NATS_URL: nats.url,
-      NOETL_BASE_URL: engine.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      RATE_LIMIT_ENABLED: 'false',
-    }),
-  );
-  url = (await gateway.listen()).url;
-  await waitFor('gateway connected to NATS', async () => gateway.nats.connected);
+  ({ engine, engineHeaders, url } = stack);
   for (const content of PLAYBOOKS(hold.url)) await register(content);
   admin = await login('admin@example.com');
   user = await login('user@example.com');
@@ -262,11 +208,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   hold?.release();
-  await gateway?.shutdown();
-  await engine?.stop();
+  await stack?.stop();
   await hold?.close();
-  await jwks?.close();
-  await nats?.stop();
 });
 
 describe('Actions over GraphQL', () => {

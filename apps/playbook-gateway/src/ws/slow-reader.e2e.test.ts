@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startChildApp, startNats, waitFor, type ChildApp, type TestNats } from '@switchyard/testing';
-import { startJwksServer, type JwksServer } from '../test-fixtures/jwks-server.js';
+import { startChildApp, waitFor, type ChildApp } from '@switchyard/testing';
 import { collect, wsClient } from '../test-fixtures/graphql-ws-client.js';
+import { E2E_ENGINE_TOKEN, startEngineStack, type EngineStack } from '../test-fixtures/stack.js';
 
-const ENGINE_TOKEN = 'e2e-engine-token-0123456789abcdef';
-const engineHeaders = { authorization: `Bearer ${ENGINE_TOKEN}` };
 /**
  * The slow-reader scenario on live services: a real NATS, the engine and the gateway as child processes.
  * Four clients open 25 `executionEvents` subscriptions each on a run whose 40 steps return about 200 KB, then
@@ -19,9 +17,9 @@ const SLOW_CLIENTS = 4;
 const SUBSCRIPTIONS_PER_CLIENT = 25;
 const RSS_LIMIT_BYTES = 400 * 1024 * 1024;
 
-let nats: TestNats;
-let jwks: JwksServer;
+let stack: EngineStack;
 let engine: ChildApp;
+let engineHeaders: Record<string, string>;
 let gateway: ChildApp;
 
 function blobPlaybook(): string {
@@ -50,15 +48,7 @@ async function metric(name: string): Promise<number> {
   return Number(match?.[1] ?? NaN);
 }
 
-async function login(): Promise<string> {
-  const res = await fetch(`${gateway.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ auth0_token: await jwks.sign({ sub: 'slow-reader', email: 'slow@example.com' }) }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { session_token: string }).session_token;
-}
+const login = () => stack.loginAt(gateway.url, { sub: 'slow-reader', email: 'slow@example.com' });
 
 /** A graphql-ws client that subscribes `count` times and then stops reading its socket. */
 function pausedReader(session: string, executionId: string, count: number): Promise<WebSocket> {
@@ -81,27 +71,14 @@ function pausedReader(session: string, executionId: string, count: number): Prom
 }
 
 beforeAll(async () => {
-  nats = await startNats();
-  jwks = await startJwksServer();
-  engine = await startChildApp({
-    app: 'playbook-engine',
-    env: {
-      NATS_URL: nats.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
-      ENGINE_DATA_DIR: ':memory:',
-      AUTH_ISSUER: jwks.issuer,
-      AUTH_AUDIENCE: jwks.audience,
-      AUTH_JWKS_URL: jwks.url,
-      AUTH_DEV_ISSUER: 'false',
-    },
-    timeoutMs: 120_000,
-  });
+  stack = await startEngineStack();
+  ({ engine, engineHeaders } = stack);
   gateway = await startChildApp({
     app: 'playbook-gateway',
     env: {
-      NATS_URL: nats.url,
+      NATS_URL: stack.nats.url,
       NOETL_BASE_URL: engine.url,
-      ENGINE_API_TOKEN: ENGINE_TOKEN,
+      ENGINE_API_TOKEN: E2E_ENGINE_TOKEN,
       WS_SEND_STALL_MS: '2000',
       WS_MAX_SUBSCRIPTIONS: String(SUBSCRIPTIONS_PER_CLIENT),
       RATE_LIMIT_ENABLED: 'false',
@@ -118,9 +95,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.stop();
-  await engine?.stop();
-  await jwks?.close();
-  await nats?.stop();
+  await stack?.stop();
 });
 
 it('closes paused readers, stays under its memory bound and still serves a normal subscriber', async () => {

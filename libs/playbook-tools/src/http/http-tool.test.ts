@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HttpSettings } from '../settings.js';
 import type { ToolCall, ToolCredential } from '../tool-call.js';
-import { ToolError } from '../tool-error.js';
+import { toolCall, toolFailure } from '../test-fixtures/tool-call-fixtures.js';
 import { runHttpTool } from './http-tool.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -43,25 +43,7 @@ const settings: HttpSettings = { allow: [], timeoutMs: 5_000, maxResponseBytes: 
 const allowLoopback: HttpSettings = { ...settings, allow: ['127.0.0.1'] };
 
 function call(config: Record<string, unknown>, extra: Partial<ToolCall> = {}): ToolCall {
-  return {
-    kind: 'http',
-    config,
-    args: {},
-    step: 'fetch',
-    executionId: 'exec-1',
-    signal: new AbortController().signal,
-    ...extra,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return error as ToolError;
-  }
-  throw new Error('expected the tool call to fail');
+  return toolCall({ kind: 'http', config, step: 'fetch', ...extra });
 }
 
 describe('http tool', () => {
@@ -116,28 +98,31 @@ describe('http tool', () => {
   });
 
   it('refuses loopback by default, by address and by name, without sending the request', async () => {
-    const byAddress = await failure(runHttpTool(call({ url: `${main.base}/secret` }), settings));
+    const byAddress = await toolFailure(runHttpTool(call({ url: `${main.base}/secret` }), settings));
     expect(byAddress.code).toBe('EGRESS_DENIED');
     const port = new URL(main.base).port;
-    const byName = await failure(runHttpTool(call({ url: `http://localhost:${port}/secret` }), settings));
+    const byName = await toolFailure(runHttpTool(call({ url: `http://localhost:${port}/secret` }), settings));
     expect(byName.code).toBe('EGRESS_DENIED');
-    const mapped = await failure(
+    const mapped = await toolFailure(
       runHttpTool(call({ url: `http://[::ffff:127.0.0.1]:${port}/secret` }), settings),
     );
     expect(mapped.code).toBe('EGRESS_DENIED');
-    const decimal = await failure(runHttpTool(call({ url: `http://2130706433:${port}/secret` }), settings));
+    const decimal = await toolFailure(
+      runHttpTool(call({ url: `http://2130706433:${port}/secret` }), settings),
+    );
     expect(decimal.code).toBe('EGRESS_DENIED');
     expect(main.hits).toEqual([]);
   });
 
   it('refuses cloud metadata and non-HTTP schemes', async () => {
     expect(
-      (await failure(runHttpTool(call({ url: 'http://169.254.169.254/latest/meta-data/' }), settings))).code,
+      (await toolFailure(runHttpTool(call({ url: 'http://169.254.169.254/latest/meta-data/' }), settings)))
+        .code,
     ).toBe('EGRESS_DENIED');
-    expect((await failure(runHttpTool(call({ url: 'http://[fd00:ec2::254]/' }), settings))).code).toBe(
+    expect((await toolFailure(runHttpTool(call({ url: 'http://[fd00:ec2::254]/' }), settings))).code).toBe(
       'EGRESS_DENIED',
     );
-    expect((await failure(runHttpTool(call({ url: 'file:///etc/passwd' }), settings))).code).toBe(
+    expect((await toolFailure(runHttpTool(call({ url: 'file:///etc/passwd' }), settings))).code).toBe(
       'EGRESS_DENIED',
     );
   });
@@ -206,7 +191,9 @@ describe('http tool', () => {
   });
 
   it('checks every redirect: an allowed host redirecting to metadata or to a loopback address is refused', async () => {
-    const toMetadata = await failure(runHttpTool(call({ url: `${main.base}/to-metadata` }), allowLoopback));
+    const toMetadata = await toolFailure(
+      runHttpTool(call({ url: `${main.base}/to-metadata` }), allowLoopback),
+    );
     expect(toMetadata.code).toBe('EGRESS_DENIED');
     expect(toMetadata.message).toContain('169.254.169.254');
     const port = new URL(main.base).port;
@@ -215,7 +202,7 @@ describe('http tool', () => {
       status_code: number;
     };
     expect(allowed.status_code).toBe(200);
-    const toAddress = await failure(
+    const toAddress = await toolFailure(
       runHttpTool(call({ url: `http://localhost:${port}/to-loopback-address` }), onlyTheName),
     );
     expect(toAddress.code).toBe('EGRESS_DENIED');
@@ -235,21 +222,21 @@ describe('http tool', () => {
   });
 
   it('stops after maxRedirects', async () => {
-    const error = await failure(runHttpTool(call({ url: `${main.base}/loop` }), allowLoopback));
+    const error = await toolFailure(runHttpTool(call({ url: `${main.base}/loop` }), allowLoopback));
     expect(error.code).toBe('TOO_MANY_REDIRECTS');
   });
 
   it('caps the response size, with and without content-length', async () => {
-    expect((await failure(runHttpTool(call({ url: `${main.base}/big` }), allowLoopback))).code).toBe(
+    expect((await toolFailure(runHttpTool(call({ url: `${main.base}/big` }), allowLoopback))).code).toBe(
       'RESPONSE_TOO_LARGE',
     );
-    expect((await failure(runHttpTool(call({ url: `${main.base}/big-chunked` }), allowLoopback))).code).toBe(
-      'RESPONSE_TOO_LARGE',
-    );
+    expect(
+      (await toolFailure(runHttpTool(call({ url: `${main.base}/big-chunked` }), allowLoopback))).code,
+    ).toBe('RESPONSE_TOO_LARGE');
   });
 
   it('times out a server that never answers', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runHttpTool(call({ url: `${main.base}/hang` }), { ...allowLoopback, timeoutMs: 300 }),
     );
     expect(error.code).toBe('HTTP_TIMEOUT');
@@ -262,11 +249,11 @@ describe('http tool', () => {
       allowLoopback,
     );
     setTimeout(() => controller.abort(), 100);
-    expect((await failure(pending)).code).toBe('ABORTED');
+    expect((await toolFailure(pending)).code).toBe('ABORTED');
   });
 
   it('names a missing or invalid url', async () => {
-    expect((await failure(runHttpTool(call({}), settings))).code).toBe('BAD_CONFIG');
-    expect((await failure(runHttpTool(call({ url: 'not a url' }), settings))).code).toBe('BAD_CONFIG');
+    expect((await toolFailure(runHttpTool(call({}), settings))).code).toBe('BAD_CONFIG');
+    expect((await toolFailure(runHttpTool(call({ url: 'not a url' }), settings))).code).toBe('BAD_CONFIG');
   });
 });

@@ -4,35 +4,17 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresSettings } from '../settings.js';
 import type { ToolCall, ToolCredential } from '../tool-call.js';
-import { ToolError } from '../tool-error.js';
+import { toolCall, toolFailure } from '../test-fixtures/tool-call-fixtures.js';
 import { runPostgresTool } from './postgres-tool.js';
 
 const settings: PostgresSettings = { statementTimeoutMs: 5_000, connectTimeoutMs: 5_000, maxRows: 100 };
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return error as ToolError;
-  }
-  throw new Error('expected the tool call to fail');
-}
 
 describe('postgres tool', () => {
   let postgres: TestPostgres;
   let credential: ToolCredential;
 
-  const call = (config: Record<string, unknown>, extra: Partial<ToolCall> = {}): ToolCall => ({
-    kind: 'postgres',
-    config,
-    args: {},
-    step: 'sql',
-    executionId: 'exec-1',
-    signal: new AbortController().signal,
-    credential,
-    ...extra,
-  });
+  const call = (config: Record<string, unknown>, extra: Partial<ToolCall> = {}): ToolCall =>
+    toolCall({ kind: 'postgres', config, step: 'sql', credential, ...extra });
 
   async function sleepingBackends(): Promise<number> {
     const client = new pg.Client({ connectionString: postgres.url });
@@ -57,7 +39,7 @@ describe('postgres tool', () => {
   });
 
   it('refuses to run without a named credential', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPostgresTool(call({ command: 'select 1' }, { credential: undefined }), settings),
     );
     expect(error.code).toBe('CREDENTIAL_REQUIRED');
@@ -122,7 +104,7 @@ describe('postgres tool', () => {
       statementTimeoutMs: 1_234,
     });
     expect(shown).toMatchObject({ command_0: { rows: [{ statement_timeout: '1234ms' }] } });
-    const error = await failure(
+    const error = await toolFailure(
       runPostgresTool(call({ query: 'select pg_sleep(1000)' }), { ...settings, statementTimeoutMs: 200 }),
     );
     expect(error.code).toBe('POSTGRES_TIMEOUT');
@@ -135,12 +117,12 @@ describe('postgres tool', () => {
       statementTimeoutMs: 600_000,
     });
     setTimeout(() => controller.abort(), 300);
-    expect((await failure(pending)).code).toBe('ABORTED');
+    expect((await toolFailure(pending)).code).toBe('ABORTED');
     expect(await sleepingBackends()).toBe(0);
   });
 
   it('fails past the row cap instead of buffering everything', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPostgresTool(call({ query: 'select generate_series(1, 100000) as n' }), settings),
     );
     expect(error.code).toBe('ROW_LIMIT');
@@ -149,7 +131,9 @@ describe('postgres tool', () => {
   });
 
   it('reports SQL errors with their SQLSTATE', async () => {
-    const error = await failure(runPostgresTool(call({ command: 'select * from no_such_table' }), settings));
+    const error = await toolFailure(
+      runPostgresTool(call({ command: 'select * from no_such_table' }), settings),
+    );
     expect(error.code).toBe('POSTGRES_ERROR');
     expect(error.message).toContain('42P01');
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processesOfUid } from './process-sweep.js';
 import type { PythonSettings } from '../settings.js';
 import type { ToolCall } from '../tool-call.js';
-import { ToolError } from '../tool-error.js';
+import { toolCall, toolFailure } from '../test-fixtures/tool-call-fixtures.js';
 import { runPythonTool } from './python-tool.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -30,25 +30,7 @@ const settings: PythonSettings = {
 };
 
 function call(code: string, args: Record<string, unknown> = {}, extra: Partial<ToolCall> = {}): ToolCall {
-  return {
-    kind: 'python',
-    config: { code },
-    args,
-    step: 'py',
-    executionId: 'exec-1',
-    signal: new AbortController().signal,
-    ...extra,
-  };
-}
-
-async function failure(promise: Promise<unknown>): Promise<ToolError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ToolError);
-    return error as ToolError;
-  }
-  throw new Error('expected the tool call to fail');
+  return toolCall({ kind: 'python', config: { code }, args, step: 'py', ...extra });
 }
 
 describe('python tool semantics', () => {
@@ -111,12 +93,12 @@ describe('python tool semantics', () => {
       'workload',
       1,
     ]);
-    const error = await failure(runPythonTool(call('def main(*values):\n    return values'), settings));
+    const error = await toolFailure(runPythonTool(call('def main(*values):\n    return values'), settings));
     expect(error.message).toContain('main(*args) is not supported');
   });
 
   it('refuses an env map with an invalid variable name', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPythonTool(
         { ...call('result = 1'), config: { code: 'result = 1', env: { 'BAD-NAME': 'x' } } },
         settings,
@@ -131,20 +113,20 @@ describe('python tool semantics', () => {
   });
 
   it('names a missing main() argument', async () => {
-    const error = await failure(runPythonTool(call('def main(needed):\n    return needed'), settings));
+    const error = await toolFailure(runPythonTool(call('def main(needed):\n    return needed'), settings));
     expect(error.code).toBe('PYTHON_ERROR');
     expect(error.message).toContain("main() needs argument 'needed'");
   });
 
   it('reports an exception with its type, message and the step line', async () => {
-    const error = await failure(runPythonTool(call('x = 1\nraise ValueError("bad input")'), settings));
+    const error = await toolFailure(runPythonTool(call('x = 1\nraise ValueError("bad input")'), settings));
     expect(error.code).toBe('PYTHON_ERROR');
     expect(error.message).toContain('ValueError: bad input');
     expect(error.message).toContain('line 2');
   });
 
   it('refuses a result that is not JSON', async () => {
-    const error = await failure(runPythonTool(call('result = float("nan")'), settings));
+    const error = await toolFailure(runPythonTool(call('result = float("nan")'), settings));
     expect(error.code).toBe('RESULT_INVALID');
   });
 
@@ -198,13 +180,13 @@ describe('python tool containment (issue 10 attacks)', () => {
   });
 
   it('cannot read /etc/shadow', async () => {
-    const error = await failure(runPythonTool(call('result = open("/etc/shadow").read()'), settings));
+    const error = await toolFailure(runPythonTool(call('result = open("/etc/shadow").read()'), settings));
     expect(error.code).toBe('PYTHON_ERROR');
     expect(error.message).toMatch(/PermissionError|FileNotFoundError/);
   });
 
   it.runIf(isRoot)('cannot read a root-only file', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPythonTool(call('result = open(path).read()', { path: rootOnlyFile }), settings),
     );
     expect(error.message).toContain('PermissionError');
@@ -274,7 +256,7 @@ describe('python tool containment (issue 10 attacks)', () => {
 
   it('limits files the step writes (RLIMIT_FSIZE)', async () => {
     const code = 'f = open("big.bin", "wb")\nf.write(b"x" * (4 * 1024 * 1024))\nf.close()';
-    const error = await failure(runPythonTool(call(code), settings));
+    const error = await toolFailure(runPythonTool(call(code), settings));
     expect(error.message).toMatch(/File too large|OSError/);
   });
 
@@ -327,7 +309,7 @@ describe('python tool containment (issue 10 attacks)', () => {
       'os.kill(os.getppid(), signal.SIGKILL)',
       'time.sleep(100000)',
     ].join('\n');
-    const error = await failure(runPythonTool(call(code), settings));
+    const error = await toolFailure(runPythonTool(call(code), settings));
     expect(error.code).toMatch(/PYTHON_/);
     expect(await processesOfUid(stepUid)).toEqual([]);
   });
@@ -354,7 +336,7 @@ describe('python tool containment (issue 10 attacks)', () => {
   });
 
   it('fails a 3 GiB allocation with a memory-limit error', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPythonTool(call('block = bytearray(3 * 1024 ** 3)\nresult = len(block)'), settings),
     );
     expect(error.code).toBe('PYTHON_LIMIT');
@@ -362,14 +344,16 @@ describe('python tool containment (issue 10 attacks)', () => {
   });
 
   it('kills `while True: pass` at the CPU-time limit', async () => {
-    const error = await failure(runPythonTool(call('while True:\n    pass'), { ...settings, cpuSeconds: 1 }));
+    const error = await toolFailure(
+      runPythonTool(call('while True:\n    pass'), { ...settings, cpuSeconds: 1 }),
+    );
     expect(error.code).toBe('PYTHON_LIMIT');
     expect(error.message).toContain('CPU-time limit');
   });
 
   it('kills `time.sleep(100000)` at the wall-time limit, with everything it forked', async () => {
     const code = 'import os, time\nif os.fork() == 0:\n    time.sleep(100000)\ntime.sleep(100000)';
-    const error = await failure(runPythonTool(call(code), { ...settings, wallSeconds: 1 }));
+    const error = await toolFailure(runPythonTool(call(code), { ...settings, wallSeconds: 1 }));
     expect(error.message).toContain('wall-time limit');
     expect(error.code).toBe('PYTHON_LIMIT');
     expect(error.message).toContain('wall-time limit');
@@ -389,7 +373,7 @@ describe('python tool containment (issue 10 attacks)', () => {
   });
 
   it('caps huge output and stops the step', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPythonTool(call('import sys\nwhile True:\n    sys.stdout.write("x" * 65536)'), settings),
     );
     expect(error.code).toBe('PYTHON_LIMIT');
@@ -397,7 +381,7 @@ describe('python tool containment (issue 10 attacks)', () => {
   });
 
   it('caps a huge result', async () => {
-    const error = await failure(runPythonTool(call('result = "x" * (1024 * 1024)'), settings));
+    const error = await toolFailure(runPythonTool(call('result = "x" * (1024 * 1024)'), settings));
     expect(error.code).toBe('PYTHON_LIMIT');
   });
 
@@ -408,12 +392,12 @@ describe('python tool containment (issue 10 attacks)', () => {
       settings,
     );
     setTimeout(() => controller.abort(), 200);
-    const error = await failure(running);
+    const error = await toolFailure(running);
     expect(error.code).toBe('ABORTED');
   });
 
   it.runIf(isRoot)('says when the step user cannot execute the interpreter', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPythonTool(call('result = 1'), { ...settings, bin: join(rootOnlyDir, 'secret.txt') }),
     );
     expect(error.code).toBe('PYTHON_UNAVAILABLE');
@@ -421,7 +405,7 @@ describe('python tool containment (issue 10 attacks)', () => {
   });
 
   it('names a missing interpreter', async () => {
-    const error = await failure(
+    const error = await toolFailure(
       runPythonTool(call('result = 1'), { ...settings, bin: 'python-does-not-exist' }),
     );
     expect(error.code).toBe('PYTHON_UNAVAILABLE');
