@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeFromSubgraphs } from '@switchyard/federation';
-import { startChildApp, waitFor, type ChildApp } from '@switchyard/testing';
+import { childProcesses, startChildApp, waitFor, type ChildApp } from '@switchyard/testing';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -353,21 +353,11 @@ describe('supergraph file', () => {
   });
 });
 
-/** Pids of the node processes whose parent is `pid` (from /proc; tsx's esbuild service is not a worker). */
+/** Pids of the node processes whose parent is `pid` (tsx's esbuild service is not a worker). */
 function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (ppid === pid && command !== 'esbuild') out.push(Number(entry));
-    } catch {
-      // The process ended while listing.
-    }
-  }
-  return out;
+  return childProcesses(pid)
+    .filter((c) => c.command !== 'esbuild')
+    .map((c) => c.pid);
 }
 
 describe('WORKERS', () => {

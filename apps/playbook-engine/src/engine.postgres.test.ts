@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -10,6 +11,8 @@ import {
   type ExecutionEvent,
 } from '@switchyard/execution-events';
 import {
+  childProcesses,
+  processAlive,
   startChildApp,
   startNats,
   startPostgres,
@@ -350,7 +353,23 @@ describe('engine on a real Postgres', () => {
       await client.close();
       const events = collectEvents(nc, started.execution_id, 60_000);
       await reached;
+      // The engine's local workers are its children; killing the engine must not leave them running.
+      const localWorkers = childProcesses(first.process.child.pid!)
+        .filter((c) => c.command !== 'esbuild')
+        .map((c) => c.pid);
+      expect(localWorkers.length).toBeGreaterThan(0);
       expect(await first.stop('SIGKILL')).toBeNull();
+      await waitFor(
+        "the killed engine's workers to exit",
+        async () => {
+          const alive = localWorkers.filter(processAlive);
+          if (alive.length === 0) return true;
+          throw new Error(
+            `still running: ${alive.map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 140)).join('; ')}`,
+          );
+        },
+        { timeoutMs: 30_000 },
+      );
       second = await startChildApp({ app: 'playbook-engine', env });
       const got = await events;
       expect(got.at(-1)).toMatchObject({ type: 'playbook.failed', status: 'FAILED' });

@@ -47,6 +47,8 @@ export function startLocalWorkers(options: {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'info',
+    // The worker ends when this engine does, however it ends (SIGKILL included).
+    WORKER_PARENT_PID: String(process.pid),
     ...options.env,
   });
   const children = new Map<number, ChildProcess>();

@@ -12,6 +12,8 @@ export const workerEnv = {
   WORKER_CONCURRENCY: envVar.int(8, 1, 1_000),
   /** How often a running step reports that its worker is alive. */
   WORKER_HEARTBEAT_MS: envVar.int(1_000, 100, 60_000),
+  /** Set by an engine that starts its own workers: the worker shuts down once that process is gone. */
+  WORKER_PARENT_PID: envVar.int(0, 0, 4_194_304),
 };
 
 export type WorkerConfig = z.infer<z.ZodObject<typeof workerEnv>>;

@@ -136,7 +136,7 @@ export async function startStepWorker(options: StepWorkerOptions): Promise<StepW
         await nc.request(command.replyTo, data, { timeout: 2_000 });
         return;
       } catch (error) {
-        if (Date.now() > giveUpAt || nc.isClosed()) {
+        if (Date.now() > giveUpAt || nc.isClosed() || closed) {
           logger.warn(
             { err: error, commandId: command.commandId },
             'could not deliver a step result; the engine is gone',

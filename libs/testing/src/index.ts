@@ -18,3 +18,4 @@ export { startOtlpReceiver } from './otlp-receiver.js';
 export type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.js';
 export { graphqlHttpAuditSuite } from './graphql-http-audit-suite.js';
 export type { ListeningGraphQL } from './graphql-http-audit-suite.js';
+export { childProcesses, processAlive } from './child-pids.js';
