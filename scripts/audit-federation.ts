@@ -36,8 +36,9 @@ interface Args {
   apollo: boolean;
 }
 
+/** The checkout of the audit is named on the command line (or FEDERATION_AUDIT_PATH); the runner assumes none. */
 function parseArgs(argv: string[]): Args {
-  let auditPath = resolve(repoRoot, '../shared/federation-audit');
+  let auditPath = process.env.FEDERATION_AUDIT_PATH ? resolve(process.env.FEDERATION_AUDIT_PATH) : '';
   let verbose = false;
   let apollo = false;
   const suites: string[] = [];
@@ -47,6 +48,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--apollo') apollo = true;
     else if (arg === '--suite') suites.push(argv[++i] ?? '');
     else auditPath = resolve(process.cwd(), arg);
+  }
+  if (!auditPath) {
+    console.error(
+      'usage: npm run audit:federation -- <path of a federation-gateway-audit checkout> [--suite id] [--verbose] [--apollo]',
+    );
+    process.exit(2);
   }
   return { auditPath, verbose, suites, apollo };
 }
